@@ -1,0 +1,68 @@
+// ControlApi: the control API router (shared API.md v1). Turns a request (method, target, body) into
+// spool operations and a JSON response; recipient uploads are recognised here and streamed by the
+// session. Must never answer 2xx for a write before the spool committed it, nor block on disk
+// (spool reads are LMDB read transactions: memory-mapped, no fsync).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/recipient_upload.hpp"
+#include "protocol/api_requests.hpp"
+#include "queue/spool.hpp"
+
+namespace volley::engine {
+
+struct ControlApiOptions {
+  protocol::DecodeLimits limits;
+  std::size_t max_line_bytes = 64 * 1024;
+  std::size_t upload_batch = 4096;
+};
+
+struct ControlResponse {
+  unsigned status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+using Respond = std::function<void(ControlResponse)>;
+
+class ControlApi {
+ public:
+  ControlApi(queue::Spool& spool, ControlApiOptions options);
+
+  // A request whose body has been read whole. respond is called exactly once, on any thread.
+  void handle(std::string_view method, std::string_view target, std::string body, Respond respond);
+
+  // For POST /v1/campaigns/{id}/recipients: the campaign id if the upload may start, or the error to
+  // answer (404 unknown campaign, 409 cancelled). nullopt when the request is not an upload.
+  std::optional<Result<std::string>> match_upload(std::string_view method,
+                                                  std::string_view target) const;
+
+  RecipientUploadOptions upload_options() const;
+  queue::Spool& spool() { return spool_; }
+
+  static ControlResponse error_response(const Error& error);
+  static ControlResponse json_response(unsigned status, const std::string& json);
+
+ private:
+  void create_campaign(std::string body, Respond respond);
+  void send_message(std::string body, Respond respond);
+  void change_campaign_state(const std::string& id, const std::string& action, Respond respond);
+  void put_suppression(const std::string& address, std::string body, Respond respond);
+  void delete_suppression(const std::string& address, Respond respond);
+  ControlResponse list_suppressions(const std::optional<std::string>& after,
+                                    const std::optional<std::string>& limit) const;
+  ControlResponse list_bounces(const std::optional<std::string>& campaign,
+                               const std::optional<std::string>& after,
+                               const std::optional<std::string>& limit) const;
+  ControlResponse health() const;
+  ControlResponse metrics() const;
+
+  queue::Spool& spool_;
+  ControlApiOptions options_;
+};
+
+}  // namespace volley::engine
