@@ -65,7 +65,9 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
   void read_header() {
     header_parser_.emplace();
     header_parser_->header_limit(16 * 1024);
-    header_parser_->body_limit(limits_.max_request_bytes);
+    // No body limit here: Beast would apply it to the declared Content-Length of uploads too. Whole
+    // bodies are limited when the parser is converted (read_whole_body) and at on_header.
+    header_parser_->body_limit(boost::none);
     upload_.reset();
     responded_ = false;
     arm_timer();
@@ -87,6 +89,10 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
       return respond_and_close(401, error_code::unauthorized,
                                "missing or wrong bearer token: send `Authorization: Bearer <token>`"
                                " with the token from control.token_file");
+    }
+    auto declared = header_parser_->content_length();
+    if (declared && *declared > limits_.max_request_bytes && !api_.match_upload(method_, target_)) {
+      return respond_and_close(413, error_code::too_large, body_limit_message());
     }
     if (auto upload = api_.match_upload(method_, target_)) {
       if (!*upload) {
@@ -125,16 +131,42 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
 
   void on_whole_body(boost::system::error_code ec) {
     if (ec == http::error::body_limit) {
-      return respond_and_close(413, error_code::too_large,
-                               "request body exceeds control.max_request_size (" +
-                                   std::to_string(limits_.max_request_bytes) +
-                                   " bytes); upload recipients as NDJSON to "
-                                   "/v1/campaigns/{id}/recipients instead");
+      return respond_and_close(413, error_code::too_large, body_limit_message());
     }
     if (ec) return close();
     timer_.cancel();
     std::string body = std::move(string_parser_->get().body());
     api_.handle(method_, target_, std::move(body), responder());
+  }
+
+  std::string body_limit_message() const {
+    return "request body exceeds control.max_request_size (" +
+           std::to_string(limits_.max_request_bytes) +
+           " bytes); upload recipients as NDJSON to /v1/campaigns/{id}/recipients instead";
+  }
+
+  // After an answer that ends the connection with the request body unread: stop sending, then read
+  // and discard what the client is still sending (at most 2 s), so that it gets to read the answer
+  // instead of a connection reset.
+  void linger_close() {
+    boost::system::error_code ignored;
+    socket_.shutdown(Socket::shutdown_send, ignored);
+    timer_.expires_after(std::chrono::seconds(2));
+    timer_.async_wait([weak = this->weak_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->close();
+    });
+    drain();
+  }
+
+  void drain() {
+    drain_buffer_.resize(64 * 1024);
+    socket_.async_read_some(boost::asio::buffer(drain_buffer_),
+                            [self = this->shared_from_this()](boost::system::error_code ec,
+                                                              std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
   }
 
   Respond responder() {
@@ -252,7 +284,8 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     arm_timer();
     http::async_write(socket_, *response_,
                       [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
-                        if (ec || !self->keep_alive_) return self->close();
+                        if (ec) return self->close();
+                        if (!self->keep_alive_) return self->linger_close();
                         self->read_header();
                       });
   }
@@ -270,6 +303,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
   std::optional<http::response<http::string_body>> response_;
   std::unique_ptr<RecipientUpload> upload_;
   std::vector<char> chunk_;
+  std::vector<char> drain_buffer_;
   std::string method_;
   std::string target_;
   bool keep_alive_ = true;

@@ -37,9 +37,10 @@ void RecipientUpload::on_line(std::uint64_t index, std::string_view line, bool t
                           " bytes (control.max_line_size)");
     return;
   }
-  auto decoded = protocol::decode_recipient_line(line, options_.limits);
+  std::string to_on_error;
+  auto decoded = protocol::decode_recipient_line(line, options_.limits, &to_on_error);
   if (!decoded) {
-    reject(index, "", decoded.error().message);
+    reject(index, std::move(to_on_error), decoded.error().message);
     return;
   }
   protocol::RecipientInput& input = decoded.value();
