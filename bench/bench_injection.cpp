@@ -1,6 +1,6 @@
-// End-to-end injection benchmark: starts the real volleyd (durable spool, fsync on) in a temp dir and
-// streams NDJSON recipient uploads over its Unix socket and over loopback TCP; reports recipients/s.
-// Never asserts on timing; never talks to anything but the daemon it started.
+// End-to-end injection benchmark: starts the real volleyd (durable spool, fsync on) in a temp dir
+// and streams NDJSON recipient uploads over its Unix socket and over loopback TCP; reports
+// recipients/s. Never asserts on timing; never talks to anything but the daemon it started.
 #include <benchmark/benchmark.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,15 +18,15 @@
 namespace {
 
 class BenchDaemon {
- public:
+public:
   BenchDaemon() {
     std::string pattern = (std::filesystem::temp_directory_path() / "volley-bench-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    if (!::mkdtemp(pattern.data()))
+      throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
-    std::ofstream(dir_ / "volleyd.toml")
-        << "[spool]\npath = \"spool\"\ninitial_size = \"1GiB\"\n"
-        << "[control]\nlisten = \"\"\nsocket = \"volley.sock\"\n"
-        << "[log]\nfile = \"volleyd.log\"\nlevel = \"warn\"\n";
+    std::ofstream(dir_ / "volleyd.toml") << "[spool]\npath = \"spool\"\ninitial_size = \"1GiB\"\n"
+                                         << "[control]\nlisten = \"\"\nsocket = \"volley.sock\"\n"
+                                         << "[log]\nfile = \"volleyd.log\"\nlevel = \"warn\"\n";
     std::string binary = std::string(VOLLEY_BINARY_DIR) + "/bin/volleyd";
     std::string config = (dir_ / "volleyd.toml").string();
     pid_ = ::fork();
@@ -37,7 +37,8 @@ class BenchDaemon {
     for (int i = 0; i < 1500; ++i) {
       if (std::filesystem::exists(dir_ / "volley.sock")) {
         auto answer = client().request("GET", "/healthz");
-        if (answer && answer->status == 200) return;
+        if (answer && answer->status == 200)
+          return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -54,7 +55,7 @@ class BenchDaemon {
     return volley::tools::ControlClient(endpoint);
   }
 
- private:
+private:
   std::filesystem::path dir_;
   pid_t pid_ = -1;
 };
@@ -80,8 +81,9 @@ void BM_InjectNdjsonDurable(benchmark::State& state) {
         [&]() -> std::string {
           std::string chunk;
           while (cursor < first + per_upload && chunk.size() < 256 * 1024) {
-            chunk += "{\"to\":\"user" + std::to_string(cursor) + "@d" + std::to_string(cursor % 97) +
-                     ".example.com\",\"id\":\"" + std::to_string(cursor) + "\"}\n";
+            chunk += "{\"to\":\"user" + std::to_string(cursor) + "@d" +
+                     std::to_string(cursor % 97) + ".example.com\",\"id\":\"" +
+                     std::to_string(cursor) + "\"}\n";
             ++cursor;
           }
           return chunk;
@@ -94,9 +96,13 @@ void BM_InjectNdjsonDurable(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(next));
 }
-BENCHMARK(BM_InjectNdjsonDurable)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)
-    ->UseRealTime()->Iterations(3);
+BENCHMARK(BM_InjectNdjsonDurable)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
-}  // namespace
+} // namespace
 
 BENCHMARK_MAIN();

@@ -18,16 +18,21 @@ std::string format_rfc3339_ms(std::int64_t unix_ms) {
 }
 
 boost::json::object counts_json(const queue::CampaignCounts& c) {
-  return {{"queued", c.queued},         {"in_flight", c.in_flight},
-          {"delivered", c.delivered},   {"deferred", c.deferred},
-          {"bounced_hard", c.bounced_hard}, {"bounced_soft", c.bounced_soft},
-          {"suppressed", c.suppressed}, {"expired", c.expired},
+  return {{"queued", c.queued},
+          {"in_flight", c.in_flight},
+          {"delivered", c.delivered},
+          {"deferred", c.deferred},
+          {"bounced_hard", c.bounced_hard},
+          {"bounced_soft", c.bounced_soft},
+          {"suppressed", c.suppressed},
+          {"expired", c.expired},
           {"cancelled", c.cancelled}};
 }
 
 boost::json::object campaign_json(const queue::CampaignInfo& info) {
   boost::json::object tags;
-  for (const auto& [key, value] : info.tags) tags[key] = value;
+  for (const auto& [key, value] : info.tags)
+    tags[key] = value;
   boost::json::object out{{"id", info.id},
                           {"kind", info.kind},
                           {"state", queue::to_string(info.state)},
@@ -37,7 +42,8 @@ boost::json::object campaign_json(const queue::CampaignInfo& info) {
                           {"total", info.counts.total()},
                           {"counts", counts_json(info.counts)},
                           {"tags", std::move(tags)}};
-  if (info.not_before_ms > 0) out["not_before"] = format_rfc3339_ms(info.not_before_ms);
+  if (info.not_before_ms > 0)
+    out["not_before"] = format_rfc3339_ms(info.not_before_ms);
   out["expires_after_seconds"] = info.expires_after_s;
   return out;
 }
@@ -81,4 +87,4 @@ boost::json::object bounce_json(const queue::BounceRecord& b) {
           {"at", format_rfc3339_ms(b.at_ms)}};
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -20,4 +20,4 @@ boost::json::object upload_summary_json(const UploadSummary& summary);
 boost::json::object suppression_json(const queue::SuppressionEntry& entry);
 boost::json::object bounce_json(const queue::BounceRecord& record);
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -35,15 +35,14 @@ ControlResponse not_found(std::string_view method, std::string_view target) {
 
 ControlResponse method_not_allowed(std::string_view method, std::string_view target,
                                    std::string_view allowed) {
-  ControlResponse r = ControlApi::error_response(
-      make_error(error_code::invalid_request, std::string(method) + " is not allowed on " +
-                                                  std::string(target) + "; use " +
-                                                  std::string(allowed)));
+  ControlResponse r = ControlApi::error_response(make_error(
+      error_code::invalid_request, std::string(method) + " is not allowed on " +
+                                       std::string(target) + "; use " + std::string(allowed)));
   r.status = 405;
   return r;
 }
 
-}  // namespace
+} // namespace
 
 ControlApi::ControlApi(queue::Spool& spool, ControlApiOptions options)
     : spool_(spool), options_(std::move(options)) {}
@@ -66,9 +65,11 @@ RecipientUploadOptions ControlApi::upload_options() const {
 
 std::optional<Result<std::string>> ControlApi::match_upload(std::string_view method,
                                                             std::string_view target) const {
-  if (method != "POST") return std::nullopt;
+  if (method != "POST")
+    return std::nullopt;
   auto parsed = protocol::parse_request_target(target);
-  if (!parsed) return std::nullopt;
+  if (!parsed)
+    return std::nullopt;
   const auto& s = parsed->segments;
   if (s.size() != 4 || s[0] != "v1" || s[1] != "campaigns" || s[3] != "recipients") {
     return std::nullopt;
@@ -76,8 +77,9 @@ std::optional<Result<std::string>> ControlApi::match_upload(std::string_view met
   auto info = spool_.campaign(s[2]);
   if (!info) {
     return Result<std::string>(
-        make_error(error_code::not_found, "campaign \"" + s[2] + "\" does not exist; create it "
-                                          "with POST /v1/campaigns first"));
+        make_error(error_code::not_found, "campaign \"" + s[2] +
+                                              "\" does not exist; create it "
+                                              "with POST /v1/campaigns first"));
   }
   if (info->state == queue::CampaignState::cancelled) {
     return Result<std::string>(make_error(
@@ -89,7 +91,8 @@ std::optional<Result<std::string>> ControlApi::match_upload(std::string_view met
 void ControlApi::handle(std::string_view method, std::string_view target, std::string body,
                         Respond respond) {
   auto parsed = protocol::parse_request_target(target);
-  if (!parsed) return respond(error_response(parsed.error()));
+  if (!parsed)
+    return respond(error_response(parsed.error()));
   const auto& s = parsed->segments;
   const auto& q = *parsed;
   bool get = method == "GET" || method == "HEAD";
@@ -100,18 +103,23 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
   if (s.size() == 1 && s[0] == "metrics") {
     return respond(get ? metrics() : method_not_allowed(method, target, "GET"));
   }
-  if (s.empty() || s[0] != "v1") return respond(not_found(method, target));
+  if (s.empty() || s[0] != "v1")
+    return respond(not_found(method, target));
 
   if (s.size() == 2 && s[1] == "campaigns") {
-    if (method == "POST") return create_campaign(std::move(body), std::move(respond));
-    if (!get) return respond(method_not_allowed(method, target, "GET or POST"));
+    if (method == "POST")
+      return create_campaign(std::move(body), std::move(respond));
+    if (!get)
+      return respond(method_not_allowed(method, target, "GET or POST"));
     boost::json::array list;
-    for (const auto& info : spool_.campaigns()) list.push_back(campaign_json(info));
-    return respond(json_response(200, boost::json::serialize(boost::json::object{
-                                          {"campaigns", std::move(list)}})));
+    for (const auto& info : spool_.campaigns())
+      list.push_back(campaign_json(info));
+    return respond(json_response(
+        200, boost::json::serialize(boost::json::object{{"campaigns", std::move(list)}})));
   }
   if (s.size() == 3 && s[1] == "campaigns") {
-    if (!get) return respond(method_not_allowed(method, target, "GET"));
+    if (!get)
+      return respond(method_not_allowed(method, target, "GET"));
     auto info = spool_.campaign(s[2]);
     if (!info) {
       return respond(error_response(
@@ -121,7 +129,8 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
   }
   if (s.size() == 4 && s[1] == "campaigns" &&
       (s[3] == "pause" || s[3] == "resume" || s[3] == "cancel")) {
-    if (method != "POST") return respond(method_not_allowed(method, target, "POST"));
+    if (method != "POST")
+      return respond(method_not_allowed(method, target, "POST"));
     return change_campaign_state(s[2], s[3], std::move(respond));
   }
   if (s.size() == 4 && s[1] == "campaigns" && s[3] == "recipients") {
@@ -129,16 +138,20 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
     return respond(method_not_allowed(method, target, "POST with an NDJSON body"));
   }
   if (s.size() == 2 && s[1] == "messages") {
-    if (method != "POST") return respond(method_not_allowed(method, target, "POST"));
+    if (method != "POST")
+      return respond(method_not_allowed(method, target, "POST"));
     return send_message(std::move(body), std::move(respond));
   }
   if (s.size() == 2 && s[1] == "suppressions") {
-    if (!get) return respond(method_not_allowed(method, target, "GET"));
+    if (!get)
+      return respond(method_not_allowed(method, target, "GET"));
     return respond(list_suppressions(q.param("after"), q.param("limit")));
   }
   if (s.size() == 3 && s[1] == "suppressions") {
-    if (method == "PUT") return put_suppression(s[2], std::move(body), std::move(respond));
-    if (method == "DELETE") return delete_suppression(s[2], std::move(respond));
+    if (method == "PUT")
+      return put_suppression(s[2], std::move(body), std::move(respond));
+    if (method == "DELETE")
+      return delete_suppression(s[2], std::move(respond));
     if (get) {
       auto mailbox = protocol::parse_mailbox(s[2]);
       auto entry = spool_.suppression(mailbox ? mailbox->canonical() : s[2]);
@@ -151,13 +164,14 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
     return respond(method_not_allowed(method, target, "GET, PUT or DELETE"));
   }
   if (s.size() == 2 && s[1] == "bounces") {
-    if (!get) return respond(method_not_allowed(method, target, "GET"));
+    if (!get)
+      return respond(method_not_allowed(method, target, "GET"));
     return respond(list_bounces(q.param("campaign"), q.param("after"), q.param("limit")));
   }
   if ((s.size() == 2 && s[1] == "queues") || (s.size() == 3 && s[1] == "policy")) {
     ControlResponse r = error_response(make_error(
-        error_code::unavailable, std::string(target) +
-                                     " needs the delivery engine, which this build does not run yet"));
+        error_code::unavailable,
+        std::string(target) + " needs the delivery engine, which this build does not run yet"));
     r.status = 501;
     return respond(std::move(r));
   }
@@ -166,7 +180,8 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
 
 void ControlApi::create_campaign(std::string body, Respond respond) {
   auto decoded = protocol::decode_campaign_create(body, options_.limits);
-  if (!decoded) return respond(error_response(decoded.error()));
+  if (!decoded)
+    return respond(error_response(decoded.error()));
   protocol::CampaignCreateRequest& request = decoded.value();
 
   queue::NewCampaign campaign;
@@ -179,26 +194,28 @@ void ControlApi::create_campaign(std::string body, Respond respond) {
   campaign.expires_after_s = request.expires_after_s;
   std::vector<queue::NewRecipient> recipients;
   recipients.reserve(request.recipients.size());
-  for (auto& input : request.recipients) recipients.push_back(to_new_recipient(std::move(input)));
+  for (auto& input : request.recipients)
+    recipients.push_back(to_new_recipient(std::move(input)));
 
   auto rejected = rejections_json(request.rejected);
-  spool_.create_campaign(
-      std::move(campaign), std::move(recipients),
-      [respond = std::move(respond), rejected = std::move(rejected)](
-          Result<queue::CampaignCreated> result) mutable {
-        if (!result) return respond(error_response(result.error()));
-        boost::json::object out{{"id", result->id},
-                                {"accepted", result->recipients.accepted},
-                                {"duplicates", result->recipients.duplicates},
-                                {"suppressed", result->recipients.suppressed},
-                                {"rejected", std::move(rejected)}};
-        respond(json_response(202, boost::json::serialize(out)));
-      });
+  spool_.create_campaign(std::move(campaign), std::move(recipients),
+                         [respond = std::move(respond), rejected = std::move(rejected)](
+                             Result<queue::CampaignCreated> result) mutable {
+                           if (!result)
+                             return respond(error_response(result.error()));
+                           boost::json::object out{{"id", result->id},
+                                                   {"accepted", result->recipients.accepted},
+                                                   {"duplicates", result->recipients.duplicates},
+                                                   {"suppressed", result->recipients.suppressed},
+                                                   {"rejected", std::move(rejected)}};
+                           respond(json_response(202, boost::json::serialize(out)));
+                         });
 }
 
 void ControlApi::send_message(std::string body, Respond respond) {
   auto decoded = protocol::decode_message_request(body, options_.limits);
-  if (!decoded) return respond(error_response(decoded.error()));
+  if (!decoded)
+    return respond(error_response(decoded.error()));
   protocol::MessageRequest& request = decoded.value();
   queue::NewCampaign message;
   message.kind = "message";
@@ -206,10 +223,12 @@ void ControlApi::send_message(std::string body, Respond respond) {
   message.message = std::move(request.message);
   message.tags = std::move(request.tags);
   std::vector<queue::NewRecipient> recipients;
-  for (auto& input : request.to) recipients.push_back(to_new_recipient(std::move(input)));
+  for (auto& input : request.to)
+    recipients.push_back(to_new_recipient(std::move(input)));
   spool_.create_campaign(std::move(message), std::move(recipients),
                          [respond = std::move(respond)](Result<queue::CampaignCreated> result) {
-                           if (!result) return respond(error_response(result.error()));
+                           if (!result)
+                             return respond(error_response(result.error()));
                            boost::json::object out{{"id", result->id},
                                                    {"accepted", result->recipients.accepted},
                                                    {"suppressed", result->recipients.suppressed}};
@@ -222,23 +241,24 @@ void ControlApi::change_campaign_state(const std::string& id, const std::string&
   queue::CampaignAction what = action == "pause"    ? queue::CampaignAction::pause
                                : action == "resume" ? queue::CampaignAction::resume
                                                     : queue::CampaignAction::cancel;
-  spool_.set_campaign_state(id, what,
-                            [id, respond = std::move(respond)](Result<queue::CampaignState> result) {
-                              if (!result) return respond(error_response(result.error()));
-                              boost::json::object out{{"id", id},
-                                                      {"state", queue::to_string(*result)}};
-                              respond(json_response(200, boost::json::serialize(out)));
-                            });
+  spool_.set_campaign_state(
+      id, what, [id, respond = std::move(respond)](Result<queue::CampaignState> result) {
+        if (!result)
+          return respond(error_response(result.error()));
+        boost::json::object out{{"id", id}, {"state", queue::to_string(*result)}};
+        respond(json_response(200, boost::json::serialize(out)));
+      });
 }
 
 void ControlApi::put_suppression(const std::string& address, std::string body, Respond respond) {
   auto mailbox = protocol::parse_mailbox(address);
   if (!mailbox) {
-    return respond(error_response(make_error(
-        error_code::invalid_address, "\"" + address + "\": " + mailbox.error().message)));
+    return respond(error_response(make_error(error_code::invalid_address,
+                                             "\"" + address + "\": " + mailbox.error().message)));
   }
   auto request = protocol::decode_suppression_request(body);
-  if (!request) return respond(error_response(request.error()));
+  if (!request)
+    return respond(error_response(request.error()));
   queue::SuppressionEntry entry;
   entry.address = mailbox->canonical();
   entry.reason = request->reason.empty() ? "manual" : request->reason;
@@ -247,7 +267,8 @@ void ControlApi::put_suppression(const std::string& address, std::string body, R
   auto shown = suppression_json(entry);
   spool_.put_suppression(std::move(entry), [respond = std::move(respond),
                                             shown = std::move(shown)](Result<Unit> result) {
-    if (!result) return respond(error_response(result.error()));
+    if (!result)
+      return respond(error_response(result.error()));
     respond(json_response(200, boost::json::serialize(shown)));
   });
 }
@@ -256,14 +277,15 @@ void ControlApi::delete_suppression(const std::string& address, Respond respond)
   auto mailbox = protocol::parse_mailbox(address);
   std::string canonical = mailbox ? mailbox->canonical() : address;
   spool_.delete_suppression(canonical, [canonical, respond = std::move(respond)](Result<bool> r) {
-    if (!r) return respond(error_response(r.error()));
+    if (!r)
+      return respond(error_response(r.error()));
     if (!*r) {
       return respond(error_response(make_error(
           error_code::not_found, "\"" + canonical + "\" is not on the suppression list")));
     }
-    respond(json_response(200, boost::json::serialize(boost::json::object{
-                                   {"address", canonical}, {"deleted", true}})));
+    respond(json_response(200, boost::json::serialize(boost::json::object{{"address", canonical},
+                                                                          {"deleted", true}})));
   });
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

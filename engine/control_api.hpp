@@ -1,6 +1,6 @@
-// ControlApi: the control API router (shared API.md v1). Turns a request (method, target, body) into
-// spool operations and a JSON response; recipient uploads are recognised here and streamed by the
-// session. Must never answer 2xx for a write before the spool committed it, nor block on disk
+// ControlApi: the control API router (shared API.md v1). Turns a request (method, target, body)
+// into spool operations and a JSON response; recipient uploads are recognised here and streamed by
+// the session. Must never answer 2xx for a write before the spool committed it, nor block on disk
 // (spool reads are LMDB read transactions: memory-mapped, no fsync).
 #pragma once
 
@@ -30,14 +30,14 @@ struct ControlResponse {
 using Respond = std::function<void(ControlResponse)>;
 
 class ControlApi {
- public:
+public:
   ControlApi(queue::Spool& spool, ControlApiOptions options);
 
   // A request whose body has been read whole. respond is called exactly once, on any thread.
   void handle(std::string_view method, std::string_view target, std::string body, Respond respond);
 
-  // For POST /v1/campaigns/{id}/recipients: the campaign id if the upload may start, or the error to
-  // answer (404 unknown campaign, 409 cancelled). nullopt when the request is not an upload.
+  // For POST /v1/campaigns/{id}/recipients: the campaign id if the upload may start, or the error
+  // to answer (404 unknown campaign, 409 cancelled). nullopt when the request is not an upload.
   std::optional<Result<std::string>> match_upload(std::string_view method,
                                                   std::string_view target) const;
 
@@ -47,7 +47,7 @@ class ControlApi {
   static ControlResponse error_response(const Error& error);
   static ControlResponse json_response(unsigned status, const std::string& json);
 
- private:
+private:
   void create_campaign(std::string body, Respond respond);
   void send_message(std::string body, Respond respond);
   void change_campaign_state(const std::string& id, const std::string& action, Respond respond);
@@ -65,4 +65,4 @@ class ControlApi {
   ControlApiOptions options_;
 };
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -14,7 +14,8 @@ constexpr std::size_t max_page = 10000;
 
 Result<std::uint64_t> parse_count(const std::optional<std::string>& text, const char* name,
                                   std::uint64_t fallback, std::uint64_t maximum) {
-  if (!text || text->empty()) return fallback;
+  if (!text || text->empty())
+    return fallback;
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc{} || end != text->data() + text->size() || value > maximum) {
@@ -26,17 +27,20 @@ Result<std::uint64_t> parse_count(const std::optional<std::string>& text, const 
   return value;
 }
 
-}  // namespace
+} // namespace
 
 ControlResponse ControlApi::list_suppressions(const std::optional<std::string>& after,
                                               const std::optional<std::string>& limit) const {
   auto count = parse_count(limit, "limit", default_page, max_page);
-  if (!count) return error_response(count.error());
+  if (!count)
+    return error_response(count.error());
   auto entries = spool_.suppressions(after.value_or(""), *count);
   boost::json::array records;
-  for (const auto& e : entries) records.push_back(suppression_json(e));
+  for (const auto& e : entries)
+    records.push_back(suppression_json(e));
   boost::json::value next = nullptr;
-  if (*count > 0 && entries.size() == *count) next = entries.back().address;
+  if (*count > 0 && entries.size() == *count)
+    next = entries.back().address;
   return json_response(200, boost::json::serialize(boost::json::object{
                                 {"records", std::move(records)}, {"next", next}}));
 }
@@ -45,16 +49,20 @@ ControlResponse ControlApi::list_bounces(const std::optional<std::string>& campa
                                          const std::optional<std::string>& after,
                                          const std::optional<std::string>& limit) const {
   auto count = parse_count(limit, "limit", default_page, max_page);
-  if (!count) return error_response(count.error());
+  if (!count)
+    return error_response(count.error());
   auto cursor = parse_count(after, "after", 0, UINT64_MAX);
-  if (!cursor) return error_response(cursor.error());
+  if (!cursor)
+    return error_response(cursor.error());
   auto records = spool_.bounces(campaign.value_or(""), *cursor, *count);
   boost::json::array out;
-  for (const auto& r : records) out.push_back(bounce_json(r));
+  for (const auto& r : records)
+    out.push_back(bounce_json(r));
   boost::json::value next = nullptr;
-  if (*count > 0 && records.size() == *count) next = records.back().seq;
-  return json_response(200, boost::json::serialize(boost::json::object{
-                                {"records", std::move(out)}, {"next", next}}));
+  if (*count > 0 && records.size() == *count)
+    next = records.back().seq;
+  return json_response(200, boost::json::serialize(
+                                boost::json::object{{"records", std::move(out)}, {"next", next}}));
 }
 
 ControlResponse ControlApi::health() const {
@@ -101,16 +109,19 @@ ControlResponse ControlApi::metrics() const {
       << "\n"
       << "# HELP volley_recipients Recipients in the spool by state.\n"
       << "# TYPE volley_recipients gauge\n";
-  const std::pair<const char*, std::uint64_t> states[] = {
-      {"queued", totals.queued},         {"in_flight", totals.in_flight},
-      {"delivered", totals.delivered},   {"deferred", totals.deferred},
-      {"bounced_hard", totals.bounced_hard}, {"bounced_soft", totals.bounced_soft},
-      {"suppressed", totals.suppressed}, {"expired", totals.expired},
-      {"cancelled", totals.cancelled}};
+  const std::pair<const char*, std::uint64_t> states[] = {{"queued", totals.queued},
+                                                          {"in_flight", totals.in_flight},
+                                                          {"delivered", totals.delivered},
+                                                          {"deferred", totals.deferred},
+                                                          {"bounced_hard", totals.bounced_hard},
+                                                          {"bounced_soft", totals.bounced_soft},
+                                                          {"suppressed", totals.suppressed},
+                                                          {"expired", totals.expired},
+                                                          {"cancelled", totals.cancelled}};
   for (const auto& [name, value] : states) {
     out << "volley_recipients{state=\"" << name << "\"} " << value << "\n";
   }
   return ControlResponse{200, out.str(), "text/plain; version=0.0.4"};
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

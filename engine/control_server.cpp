@@ -32,10 +32,12 @@ tcp::endpoint parse_listen_address(const std::string& listen) {
     host = listen.substr(0, colon);
     port = listen.substr(colon + 1);
   }
-  if (host == "localhost") host = "127.0.0.1";
+  if (host == "localhost")
+    host = "127.0.0.1";
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
-  if (ec) throw std::runtime_error("control.listen host \"" + host + "\" is not an IP address");
+  if (ec)
+    throw std::runtime_error("control.listen host \"" + host + "\" is not an IP address");
   if (!address.is_loopback()) {
     throw std::runtime_error("control.listen \"" + listen +
                              "\" is not a loopback address; the control API serves loopback only");
@@ -47,12 +49,14 @@ tcp::endpoint parse_listen_address(const std::string& listen) {
   return tcp::endpoint(address, static_cast<unsigned short>(port_number));
 }
 
-}  // namespace
+} // namespace
 
 ControlServer::ControlServer(asio::io_context& io, ControlApi& api, ControlServerOptions options)
     : io_(io), api_(api), options_(std::move(options)) {}
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+  stop();
+}
 
 void ControlServer::start() {
   if (!options_.listen.empty()) {
@@ -60,9 +64,12 @@ void ControlServer::start() {
     tcp_acceptor_ = std::make_unique<tcp::acceptor>(io_);
     boost::system::error_code ec;
     tcp_acceptor_->open(endpoint.protocol(), ec);
-    if (!ec) tcp_acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) tcp_acceptor_->bind(endpoint, ec);
-    if (!ec) tcp_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec)
+      tcp_acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+      tcp_acceptor_->bind(endpoint, ec);
+    if (!ec)
+      tcp_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       throw std::runtime_error("cannot listen on control.listen " + options_.listen + ": " +
                                ec.message() + " (is another volleyd running?)");
@@ -71,7 +78,8 @@ void ControlServer::start() {
   }
   if (!options_.unix_socket.empty()) {
     std::filesystem::path path(options_.unix_socket);
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    if (path.has_parent_path())
+      std::filesystem::create_directories(path.parent_path());
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode)) {
@@ -85,13 +93,15 @@ void ControlServer::start() {
         throw std::runtime_error("control.socket " + path.string() +
                                  " is in use by a running volleyd; stop it first");
       }
-      std::filesystem::remove(path);  // stale: left by a crashed volleyd
+      std::filesystem::remove(path); // stale: left by a crashed volleyd
     }
     unix_acceptor_ = std::make_unique<unix_stream::acceptor>(io_);
     boost::system::error_code ec;
     unix_acceptor_->open(unix_stream(), ec);
-    if (!ec) unix_acceptor_->bind(unix_stream::endpoint(path.string()), ec);
-    if (!ec) unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec)
+      unix_acceptor_->bind(unix_stream::endpoint(path.string()), ec);
+    if (!ec)
+      unix_acceptor_->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       throw std::runtime_error("cannot listen on control.socket " + path.string() + ": " +
                                ec.message());
@@ -103,7 +113,8 @@ void ControlServer::start() {
 
 void ControlServer::stop() {
   boost::system::error_code ignored;
-  if (tcp_acceptor_) tcp_acceptor_->close(ignored);
+  if (tcp_acceptor_)
+    tcp_acceptor_->close(ignored);
   if (unix_acceptor_) {
     unix_acceptor_->close(ignored);
     unix_acceptor_.reset();
@@ -116,32 +127,33 @@ unsigned short ControlServer::tcp_port() const {
 }
 
 void ControlServer::accept_tcp() {
-  tcp_acceptor_->async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
-                                                             tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !tcp_acceptor_->is_open()) return;
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<ControlSession<tcp::socket>>(std::move(socket), api_, options_.token,
-                                                    options_.limits)
-          ->start();
-    }
-    accept_tcp();
-  });
+  tcp_acceptor_->async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !tcp_acceptor_->is_open())
+          return;
+        if (!ec) {
+          socket.set_option(tcp::no_delay(true), ec);
+          std::make_shared<ControlSession<tcp::socket>>(std::move(socket), api_, options_.token,
+                                                        options_.limits)
+              ->start();
+        }
+        accept_tcp();
+      });
 }
 
 void ControlServer::accept_unix() {
-  unix_acceptor_->async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
-                                                              unix_stream::socket socket) {
-    if (ec == asio::error::operation_aborted || !unix_acceptor_ || !unix_acceptor_->is_open()) {
-      return;
-    }
-    if (!ec) {
-      std::make_shared<ControlSession<unix_stream::socket>>(std::move(socket), api_, "",
-                                                            options_.limits)
-          ->start();
-    }
-    accept_unix();
-  });
+  unix_acceptor_->async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, unix_stream::socket socket) {
+        if (ec == asio::error::operation_aborted || !unix_acceptor_ || !unix_acceptor_->is_open()) {
+          return;
+        }
+        if (!ec) {
+          std::make_shared<ControlSession<unix_stream::socket>>(std::move(socket), api_, "",
+                                                                options_.limits)
+              ->start();
+        }
+        accept_unix();
+      });
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -13,14 +13,14 @@
 namespace volley::engine {
 
 struct ControlServerOptions {
-  std::string listen;       // "127.0.0.1:8025", "[::1]:8025"; "" = no TCP listener
-  std::string unix_socket;  // path; "" = no Unix socket
-  std::string token;        // bearer token for TCP
+  std::string listen;      // "127.0.0.1:8025", "[::1]:8025"; "" = no TCP listener
+  std::string unix_socket; // path; "" = no Unix socket
+  std::string token;       // bearer token for TCP
   ControlSessionLimits limits;
 };
 
 class ControlServer {
- public:
+public:
   ControlServer(boost::asio::io_context& io, ControlApi& api, ControlServerOptions options);
   ~ControlServer();
 
@@ -29,9 +29,9 @@ class ControlServer {
   // Stops accepting and removes the Unix socket file. Open sessions finish on their own.
   void stop();
 
-  unsigned short tcp_port() const;  // the bound port (useful with port 0)
+  unsigned short tcp_port() const; // the bound port (useful with port 0)
 
- private:
+private:
   void accept_tcp();
   void accept_unix();
 
@@ -42,4 +42,4 @@ class ControlServer {
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
 };
 
-}  // namespace volley::engine
+} // namespace volley::engine

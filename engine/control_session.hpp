@@ -1,9 +1,9 @@
 // ControlSession: one HTTP/1.1 connection of the control API (TCP or Unix socket). Reads a header,
-// authenticates (TCP: bearer token), then either reads a bounded body whole and hands it to ControlApi,
-// or streams an NDJSON recipient upload chunk by chunk into the spool with at most two batches in
-// flight (backpressure: it stops reading while the spool is behind). All handlers run on the
-// connection's strand. Must never: answer an upload before every batch committed, buffer a whole
-// upload, or keep a connection alive whose request body was not consumed.
+// authenticates (TCP: bearer token), then either reads a bounded body whole and hands it to
+// ControlApi, or streams an NDJSON recipient upload chunk by chunk into the spool with at most two
+// batches in flight (backpressure: it stops reading while the spool is behind). All handlers run on
+// the connection's strand. Must never: answer an upload before every batch committed, buffer a
+// whole upload, or keep a connection alive whose request body was not consumed.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -33,25 +33,24 @@ struct ControlSessionLimits {
 
 template <class Socket>
 class ControlSession : public std::enable_shared_from_this<ControlSession<Socket>> {
- public:
+public:
   // token: required bearer token; empty = no authentication (Unix socket, protected by file mode).
   ControlSession(Socket socket, ControlApi& api, std::string token, ControlSessionLimits limits)
-      : socket_(std::move(socket)),
-        timer_(socket_.get_executor()),
-        api_(api),
-        token_(std::move(token)),
-        limits_(limits) {}
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), api_(api),
+        token_(std::move(token)), limits_(limits) {}
 
   void start() { read_header(); }
 
- private:
+private:
   using Self = ControlSession<Socket>;
 
   void arm_timer() {
     timer_.expires_after(limits_.idle_timeout);
     timer_.async_wait([weak = this->weak_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) self->close();
+      if (ec)
+        return;
+      if (auto self = weak.lock())
+        self->close();
     });
   }
 
@@ -71,16 +70,19 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     upload_.reset();
     responded_ = false;
     arm_timer();
-    http::async_read_header(socket_, buffer_, *header_parser_,
-                            [self = this->shared_from_this()](boost::system::error_code ec,
-                                                              std::size_t) { self->on_header(ec); });
+    http::async_read_header(
+        socket_, buffer_, *header_parser_,
+        [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+          self->on_header(ec);
+        });
   }
 
   void on_header(boost::system::error_code ec) {
     if (ec == http::error::header_limit) {
       return respond_and_close(431, error_code::invalid_request, "request header exceeds 16 KiB");
     }
-    if (ec) return close();
+    if (ec)
+      return close();
     const auto& request = header_parser_->get();
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
@@ -100,24 +102,24 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
         keep_alive_ = false;
         return write_response(std::move(response));
       }
-      return send_continue_then([self = this->shared_from_this(), id = upload->value()] {
-        self->start_upload(id);
-      });
+      return send_continue_then(
+          [self = this->shared_from_this(), id = upload->value()] { self->start_upload(id); });
     }
     send_continue_then([self = this->shared_from_this()] { self->read_whole_body(); });
   }
 
-  template <class Next>
-  void send_continue_then(Next next) {
+  template <class Next> void send_continue_then(Next next) {
     const auto& request = header_parser_->get();
-    if (request[http::field::expect] != "100-continue") return next();
+    if (request[http::field::expect] != "100-continue")
+      return next();
     continue_response_.emplace(http::status::continue_, request.version());
-    http::async_write(socket_, *continue_response_,
-                      [self = this->shared_from_this(), next](boost::system::error_code ec,
-                                                              std::size_t) {
-                        if (ec) return self->close();
-                        next();
-                      });
+    http::async_write(
+        socket_, *continue_response_,
+        [self = this->shared_from_this(), next](boost::system::error_code ec, std::size_t) {
+          if (ec)
+            return self->close();
+          next();
+        });
   }
 
   void read_whole_body() {
@@ -133,7 +135,8 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     if (ec == http::error::body_limit) {
       return respond_and_close(413, error_code::too_large, body_limit_message());
     }
-    if (ec) return close();
+    if (ec)
+      return close();
     timer_.cancel();
     std::string body = std::move(string_parser_->get().body());
     api_.handle(method_, target_, std::move(body), responder());
@@ -153,20 +156,23 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     socket_.shutdown(Socket::shutdown_send, ignored);
     timer_.expires_after(std::chrono::seconds(2));
     timer_.async_wait([weak = this->weak_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) self->close();
+      if (ec)
+        return;
+      if (auto self = weak.lock())
+        self->close();
     });
     drain();
   }
 
   void drain() {
     drain_buffer_.resize(64 * 1024);
-    socket_.async_read_some(boost::asio::buffer(drain_buffer_),
-                            [self = this->shared_from_this()](boost::system::error_code ec,
-                                                              std::size_t) {
-                              if (ec) return self->close();
-                              self->drain();
-                            });
+    socket_.async_read_some(
+        boost::asio::buffer(drain_buffer_),
+        [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+          if (ec)
+            return self->close();
+          self->drain();
+        });
   }
 
   Respond responder() {
@@ -180,19 +186,20 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
 
   void start_upload(const std::string& campaign_id) {
     upload_parser_.emplace(std::move(*header_parser_));
-    upload_parser_->body_limit(boost::none);  // streamed: bounded per line, not per body
+    upload_parser_->body_limit(boost::none); // streamed: bounded per line, not per body
     // The upload is owned by this session: its submit function holds only a weak reference, and
     // each spool callback holds a strong one until it has been delivered to the strand.
     upload_ = std::make_unique<RecipientUpload>(
         api_.upload_options(),
         [weak = this->weak_from_this(), campaign_id](std::vector<queue::NewRecipient> batch) {
           auto self = weak.lock();
-          if (!self) return;
+          if (!self)
+            return;
           self->api_.spool().add_recipients(
-              campaign_id, std::move(batch),
-              [self](Result<queue::AddRecipientsResult> result) {
-                boost::asio::post(self->socket_.get_executor(),
-                                  [self, result = std::move(result)] { self->on_batch_done(result); });
+              campaign_id, std::move(batch), [self](Result<queue::AddRecipientsResult> result) {
+                boost::asio::post(self->socket_.get_executor(), [self, result = std::move(result)] {
+                  self->on_batch_done(result);
+                });
               });
         });
     chunk_.resize(limits_.upload_chunk_bytes);
@@ -204,15 +211,16 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     body.data = chunk_.data();
     body.size = chunk_.size();
     arm_timer();
-    http::async_read_some(socket_, buffer_, *upload_parser_,
-                          [self = this->shared_from_this()](boost::system::error_code ec,
-                                                            std::size_t) {
-                            self->on_upload_chunk(ec);
-                          });
+    http::async_read_some(
+        socket_, buffer_, *upload_parser_,
+        [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+          self->on_upload_chunk(ec);
+        });
   }
 
   void on_upload_chunk(boost::system::error_code ec) {
-    if (ec == http::error::need_buffer) ec = {};
+    if (ec == http::error::need_buffer)
+      ec = {};
     if (ec) {
       // The client went away mid-upload: batches already committed stay (a re-sent file is
       // de-duplicated); nothing is answered.
@@ -221,7 +229,8 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
     }
     std::size_t got = chunk_.size() - upload_parser_->get().body().size;
     upload_->feed(std::string_view(chunk_.data(), got));
-    if (upload_->failure()) return finish_upload_if_ready();
+    if (upload_->failure())
+      return finish_upload_if_ready();
     if (upload_parser_->is_done()) {
       upload_->finish();
       timer_.cancel();
@@ -236,9 +245,11 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
   }
 
   void on_batch_done(const Result<queue::AddRecipientsResult>& result) {
-    if (!upload_ || upload_lost_) return;
+    if (!upload_ || upload_lost_)
+      return;
     upload_->on_batch_done(result);
-    if (upload_->failure() || upload_->finished()) return finish_upload_if_ready();
+    if (upload_->failure() || upload_->finished())
+      return finish_upload_if_ready();
     if (reading_paused_ && upload_->batches_in_flight() < limits_.max_batches_in_flight) {
       reading_paused_ = false;
       read_upload_chunk();
@@ -246,20 +257,23 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
   }
 
   void finish_upload_if_ready() {
-    if (responded_ || upload_->batches_in_flight() > 0) return;
-    if (!upload_->failure() && !upload_->finished()) return;
+    if (responded_ || upload_->batches_in_flight() > 0)
+      return;
+    if (!upload_->failure() && !upload_->finished())
+      return;
     if (const auto& failure = upload_->failure()) {
       // The rest of the body is unread: answer and close.
       keep_alive_ = false;
       const auto& s = upload_->summary();
       Error error = *failure;
-      error.message += " (" + std::to_string(s.accepted + s.duplicates + s.suppressed) +
-                       " recipients before this point are stored; re-send the file: stored ones are "
-                       "recognised as duplicates)";
+      error.message +=
+          " (" + std::to_string(s.accepted + s.duplicates + s.suppressed) +
+          " recipients before this point are stored; re-send the file: stored ones are "
+          "recognised as duplicates)";
       return write_response(ControlApi::error_response(error));
     }
-    write_response(ControlApi::json_response(
-        202, boost::json::serialize(upload_summary_json_with_lines())));
+    write_response(
+        ControlApi::json_response(202, boost::json::serialize(upload_summary_json_with_lines())));
   }
 
   boost::json::object upload_summary_json_with_lines() const;
@@ -272,20 +286,24 @@ class ControlSession : public std::enable_shared_from_this<ControlSession<Socket
   }
 
   void write_response(ControlResponse response) {
-    if (responded_) return;
+    if (responded_)
+      return;
     responded_ = true;
     response_.emplace(static_cast<http::status>(response.status), 11);
     response_->set(http::field::server, "volleyd");
     response_->set(http::field::content_type, response.content_type);
-    if (response.status == 401) response_->set(http::field::www_authenticate, "Bearer");
+    if (response.status == 401)
+      response_->set(http::field::www_authenticate, "Bearer");
     response_->body() = std::move(response.body);
     response_->keep_alive(keep_alive_);
     response_->prepare_payload();
     arm_timer();
     http::async_write(socket_, *response_,
                       [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        if (!self->keep_alive_) return self->linger_close();
+                        if (ec)
+                          return self->close();
+                        if (!self->keep_alive_)
+                          return self->linger_close();
                         self->read_header();
                       });
   }
@@ -319,4 +337,4 @@ boost::json::object ControlSession<Socket>::upload_summary_json_with_lines() con
   return out;
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

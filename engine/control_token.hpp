@@ -9,14 +9,14 @@ namespace volley::engine {
 
 struct ControlToken {
   std::string value;
-  bool generated = false;  // true if this start created the file
+  bool generated = false; // true if this start created the file
 };
 
-// Throws std::runtime_error with a clear message if the file cannot be read/created, is empty, or is
-// readable by group/others.
+// Throws std::runtime_error with a clear message if the file cannot be read/created, is empty, or
+// is readable by group/others.
 ControlToken load_or_create_control_token(const std::string& path);
 
 // Checks an "Authorization" header value ("Bearer <token>") in constant time.
 bool bearer_matches(std::string_view authorization_header, std::string_view token);
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -38,7 +38,7 @@ ControlApiOptions api_options(const policy::DaemonConfig& config) {
   return o;
 }
 
-}  // namespace
+} // namespace
 
 void run_daemon(const policy::DaemonConfig& config,
                 const std::function<void(const DaemonStarted&)>& on_ready) {
@@ -70,7 +70,8 @@ void run_daemon(const policy::DaemonConfig& config,
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal_number) {
-    if (ec) return;
+    if (ec)
+      return;
     spdlog::info("signal {} received: stopping (listeners first, then the spool drains)",
                  signal_number);
     server.stop();
@@ -82,14 +83,17 @@ void run_daemon(const policy::DaemonConfig& config,
                config.control.listen.empty() ? std::string("off") : config.control.listen,
                config.control.token_file,
                config.control.socket.empty() ? std::string("off") : config.control.socket);
-  if (on_ready) on_ready(started);
+  if (on_ready)
+    on_ready(started);
 
   std::vector<std::thread> threads;
-  for (std::uint64_t i = 1; i < config.control.threads; ++i) threads.emplace_back([&] { io.run(); });
+  for (std::uint64_t i = 1; i < config.control.threads; ++i)
+    threads.emplace_back([&] { io.run(); });
   io.run();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   spool->stop();
   spdlog::info("volleyd stopped; spool closed cleanly");
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

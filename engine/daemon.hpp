@@ -10,7 +10,7 @@
 namespace volley::engine {
 
 struct DaemonStarted {
-  unsigned short tcp_port = 0;  // bound control port (0 if TCP is off)
+  unsigned short tcp_port = 0; // bound control port (0 if TCP is off)
 };
 
 // Runs until SIGINT/SIGTERM. on_ready is called once every listener is bound. Throws
@@ -18,4 +18,4 @@ struct DaemonStarted {
 void run_daemon(const policy::DaemonConfig& config,
                 const std::function<void(const DaemonStarted&)>& on_ready = {});
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -13,15 +13,16 @@ unsigned http_status_for(const Error& error) {
     unsigned status;
   };
   static constexpr Row table[] = {
-      {error_code::bad_json, 400},     {error_code::invalid_request, 400},
+      {error_code::bad_json, 400},        {error_code::invalid_request, 400},
       {error_code::invalid_address, 400}, {error_code::too_large, 413},
-      {error_code::not_found, 404},    {error_code::conflict, 409},
-      {error_code::unauthorized, 401}, {error_code::spool_full, 507},
-      {error_code::disk_full, 507},    {error_code::unavailable, 503},
+      {error_code::not_found, 404},       {error_code::conflict, 409},
+      {error_code::unauthorized, 401},    {error_code::spool_full, 507},
+      {error_code::disk_full, 507},       {error_code::unavailable, 503},
       {error_code::internal, 500},
   };
   for (const auto& row : table) {
-    if (error.code == row.code) return row.status;
+    if (error.code == row.code)
+      return row.status;
   }
   return 500;
 }
@@ -33,4 +34,4 @@ std::string error_body(const Error& error) {
   return boost::json::serialize(body);
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -11,4 +11,4 @@ namespace volley::engine {
 unsigned http_status_for(const Error& error);
 std::string error_body(const Error& error);
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -13,14 +13,16 @@ RecipientUpload::RecipientUpload(RecipientUploadOptions options, SubmitBatch sub
 }
 
 void RecipientUpload::feed(std::string_view bytes) {
-  if (failure_ || finished_) return;
+  if (failure_ || finished_)
+    return;
   splitter_.feed(bytes, [this](std::uint64_t index, std::string_view line, bool too_long) {
     on_line(index, line, too_long);
   });
 }
 
 void RecipientUpload::finish() {
-  if (finished_) return;
+  if (finished_)
+    return;
   if (!failure_) {
     splitter_.finish([this](std::uint64_t index, std::string_view line, bool too_long) {
       on_line(index, line, too_long);
@@ -31,10 +33,12 @@ void RecipientUpload::finish() {
 }
 
 void RecipientUpload::on_line(std::uint64_t index, std::string_view line, bool too_long) {
-  if (failure_) return;
+  if (failure_)
+    return;
   if (too_long) {
-    reject(index, "", "line is longer than " + std::to_string(options_.max_line_bytes) +
-                          " bytes (control.max_line_size)");
+    reject(index, "",
+           "line is longer than " + std::to_string(options_.max_line_bytes) +
+               " bytes (control.max_line_size)");
     return;
   }
   std::string to_on_error;
@@ -50,7 +54,8 @@ void RecipientUpload::on_line(std::uint64_t index, std::string_view line, bool t
   recipient.crm_id = std::move(input.crm_id);
   recipient.vars_json = std::move(input.vars_json);
   batch_.push_back(std::move(recipient));
-  if (batch_.size() >= options_.batch_size) flush_batch();
+  if (batch_.size() >= options_.batch_size)
+    flush_batch();
 }
 
 void RecipientUpload::reject(std::uint64_t index, std::string to, std::string error) {
@@ -61,7 +66,8 @@ void RecipientUpload::reject(std::uint64_t index, std::string to, std::string er
 }
 
 void RecipientUpload::flush_batch() {
-  if (batch_.empty() || failure_) return;
+  if (batch_.empty() || failure_)
+    return;
   std::vector<queue::NewRecipient> full;
   full.swap(batch_);
   batch_.reserve(options_.batch_size);
@@ -70,9 +76,11 @@ void RecipientUpload::flush_batch() {
 }
 
 void RecipientUpload::on_batch_done(const Result<queue::AddRecipientsResult>& result) {
-  if (in_flight_ > 0) --in_flight_;
+  if (in_flight_ > 0)
+    --in_flight_;
   if (!result) {
-    if (!failure_) failure_ = result.error();
+    if (!failure_)
+      failure_ = result.error();
     batch_.clear();
     return;
   }
@@ -81,4 +89,4 @@ void RecipientUpload::on_batch_done(const Result<queue::AddRecipientsResult>& re
   summary_.suppressed += result->suppressed;
 }
 
-}  // namespace volley::engine
+} // namespace volley::engine

@@ -1,7 +1,7 @@
 // RecipientUpload: the streaming state of one NDJSON recipient upload (POST /v1/campaigns/{id}/
-// recipients). Bytes in -> lines -> decoded recipients -> batches handed to a submit function; spool
-// answers come back through on_batch_done. Holds at most one partial line and one open batch, never
-// the whole body. No I/O and no threads: the control session drives it on its strand.
+// recipients). Bytes in -> lines -> decoded recipients -> batches handed to a submit function;
+// spool answers come back through on_batch_done. Holds at most one partial line and one open batch,
+// never the whole body. No I/O and no threads: the control session drives it on its strand.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ struct UploadSummary {
   std::uint64_t duplicates = 0;
   std::uint64_t suppressed = 0;
   std::uint64_t rejected_count = 0;
-  std::vector<protocol::RecipientRejection> rejected;  // the first max_listed_rejections
+  std::vector<protocol::RecipientRejection> rejected; // the first max_listed_rejections
 };
 
 struct RecipientUploadOptions {
@@ -32,23 +32,23 @@ struct RecipientUploadOptions {
 };
 
 class RecipientUpload {
- public:
+public:
   using SubmitBatch = std::function<void(std::vector<queue::NewRecipient>)>;
 
   RecipientUpload(RecipientUploadOptions options, SubmitBatch submit);
 
-  void feed(std::string_view bytes);  // ignored once failed
-  void finish();                      // end of body: flushes the last line and batch
+  void feed(std::string_view bytes); // ignored once failed
+  void finish();                     // end of body: flushes the last line and batch
   void on_batch_done(const Result<queue::AddRecipientsResult>& result);
 
   std::size_t batches_in_flight() const { return in_flight_; }
   bool finished() const { return finished_; }
-  bool done() const { return finished_ && in_flight_ == 0; }  // every batch answered
+  bool done() const { return finished_ && in_flight_ == 0; } // every batch answered
   const std::optional<Error>& failure() const { return failure_; }
   const UploadSummary& summary() const { return summary_; }
   std::uint64_t lines_seen() const { return splitter_.lines_seen(); }
 
- private:
+private:
   void on_line(std::uint64_t index, std::string_view line, bool too_long);
   void reject(std::uint64_t index, std::string to, std::string error);
   void flush_batch();
@@ -63,4 +63,4 @@ class RecipientUpload {
   UploadSummary summary_;
 };
 
-}  // namespace volley::engine
+} // namespace volley::engine

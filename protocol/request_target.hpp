@@ -13,7 +13,7 @@
 namespace volley::protocol {
 
 struct RequestTarget {
-  std::vector<std::string> segments;  // "/v1/a/b" -> {"v1", "a", "b"}
+  std::vector<std::string> segments; // "/v1/a/b" -> {"v1", "a", "b"}
   std::vector<std::pair<std::string, std::string>> query;
 
   std::optional<std::string> param(std::string_view name) const;
@@ -22,4 +22,4 @@ struct RequestTarget {
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 Result<RequestTarget> parse_request_target(std::string_view target);
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

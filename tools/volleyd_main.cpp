@@ -34,7 +34,7 @@ void set_up_logging(const volley::policy::LogConfig& log) {
   spdlog::set_default_logger(logger);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   std::string config_path;
@@ -56,12 +56,13 @@ int main(int argc, char** argv) {
       return 64;
     }
   }
-  auto config = config_path.empty() ? volley::Result<volley::policy::DaemonConfig>(
-                                          volley::policy::default_daemon_config())
-                                    : volley::policy::load_daemon_config_file(config_path);
+  auto config =
+      config_path.empty()
+          ? volley::Result<volley::policy::DaemonConfig>(volley::policy::default_daemon_config())
+          : volley::policy::load_daemon_config_file(config_path);
   if (!config) {
     std::cerr << "volleyd: " << config.error().message << "\n";
-    return 78;  // EX_CONFIG
+    return 78; // EX_CONFIG
   }
   if (check_only) {
     std::cout << "volleyd: configuration " << config->source << " is valid\n";

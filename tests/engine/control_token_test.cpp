@@ -65,4 +65,4 @@ TEST(HttpError, StatusTable) {
   EXPECT_EQ(error_body({"not_found", "x \"y\""}), R"({"error":"not_found","message":"x \"y\""})");
 }
 
-}  // namespace
+} // namespace

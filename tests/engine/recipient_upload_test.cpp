@@ -1,5 +1,6 @@
-// Unit tests of RecipientUpload: NDJSON bytes in arbitrary chunks -> batches of recipients, rejected
-// lines with their index, failure handling. No sockets, no spool: batches are captured in memory.
+// Unit tests of RecipientUpload: NDJSON bytes in arbitrary chunks -> batches of recipients,
+// rejected lines with their index, failure handling. No sockets, no spool: batches are captured in
+// memory.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -35,8 +36,10 @@ TEST(RecipientUpload, BatchesLinesAcrossChunkBoundaries) {
   Captured captured;
   auto upload = make_upload(captured, 2);
   std::string body;
-  for (int i = 0; i < 5; ++i) body += "{\"to\":\"u" + std::to_string(i) + "@example.com\"}\n";
-  for (char c : body) upload.feed(std::string_view(&c, 1));  // worst case: one byte at a time
+  for (int i = 0; i < 5; ++i)
+    body += "{\"to\":\"u" + std::to_string(i) + "@example.com\"}\n";
+  for (char c : body)
+    upload.feed(std::string_view(&c, 1)); // worst case: one byte at a time
   ASSERT_EQ(captured.batches.size(), 2u);
   EXPECT_EQ(upload.batches_in_flight(), 2u);
   upload.finish();
@@ -45,7 +48,8 @@ TEST(RecipientUpload, BatchesLinesAcrossChunkBoundaries) {
   EXPECT_EQ(captured.batches[0][1].address, "u1@example.com");
   EXPECT_EQ(captured.batches[0][1].canonical, "u1@example.com");
   EXPECT_FALSE(upload.done());
-  for (int i = 0; i < 3; ++i) upload.on_batch_done(accepted(i == 2 ? 1 : 2));
+  for (int i = 0; i < 3; ++i)
+    upload.on_batch_done(accepted(i == 2 ? 1 : 2));
   EXPECT_TRUE(upload.done());
   EXPECT_EQ(upload.summary().accepted, 5u);
 }
@@ -81,4 +85,4 @@ TEST(RecipientUpload, SpoolFailureStopsFurtherBatches) {
   EXPECT_TRUE(upload.done());
 }
 
-}  // namespace
+} // namespace

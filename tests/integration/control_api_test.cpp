@@ -24,7 +24,7 @@ std::string campaign_body(const std::string& id, const std::string& recipients_j
 }
 
 class ControlApiTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override { daemon.start(); }
   VolleydProcess daemon;
 };
@@ -78,9 +78,9 @@ TEST_F(ControlApiTest, MalformedJsonIs400NamingLineAndColumn) {
 
 TEST_F(ControlApiTest, OversizedMessageIs413AndNothingStored) {
   auto client = daemon.client();
-  std::string huge(1100 * 1024, 'x');  // daemon limit: 1 MiB
-  boost::json::object body{{"id", "big"}, {"from", "a@example.org"},
-                           {"message", "Subject: x\r\n\r\n" + huge}};
+  std::string huge(1100 * 1024, 'x'); // daemon limit: 1 MiB
+  boost::json::object body{
+      {"id", "big"}, {"from", "a@example.org"}, {"message", "Subject: x\r\n\r\n" + huge}};
   auto answer = client.request("POST", "/v1/campaigns", boost::json::serialize(body));
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 413) << answer->body;
@@ -89,7 +89,7 @@ TEST_F(ControlApiTest, OversizedMessageIs413AndNothingStored) {
 
 TEST_F(ControlApiTest, RequestBodyOverLimitIs413) {
   auto client = daemon.client();
-  std::string body(9 * 1024 * 1024, ' ');  // max_request_size is 8 MiB
+  std::string body(9 * 1024 * 1024, ' '); // max_request_size is 8 MiB
   auto answer = client.request("POST", "/v1/campaigns", body);
   ASSERT_TRUE(answer) << answer.error().message;
   EXPECT_EQ(answer->status, 413) << answer->body;
@@ -112,19 +112,19 @@ TEST_F(ControlApiTest, TcpNeedsTheBearerToken) {
 TEST_F(ControlApiTest, NdjsonUploadRejectsBadLinesAndDeduplicates) {
   auto client = daemon.client();
   ASSERT_EQ(client.request("POST", "/v1/campaigns", campaign_body("nd", "[]"))->status, 202);
-  std::string ndjson =
-      "{\"to\":\"x1@example.com\",\"vars\":{\"name\":\"X\"}}\n"
-      "{\"to\":\"x2@example.com\"}\r\n"
-      "\n"
-      "{\"to\": broken\n"
-      "{\"to\":\"x1@example.com\"}\n"
-      "{\"to\":\"x3@-bad-.com\"}\n"
-      "{\"to\":\"x4@example.com\"}";  // last line without newline
+  std::string ndjson = "{\"to\":\"x1@example.com\",\"vars\":{\"name\":\"X\"}}\n"
+                       "{\"to\":\"x2@example.com\"}\r\n"
+                       "\n"
+                       "{\"to\": broken\n"
+                       "{\"to\":\"x1@example.com\"}\n"
+                       "{\"to\":\"x3@-bad-.com\"}\n"
+                       "{\"to\":\"x4@example.com\"}"; // last line without newline
   auto sent = false;
   auto answer = client.upload_stream(
       "POST", "/v1/campaigns/nd/recipients",
       [&]() -> std::string {
-        if (sent) return "";
+        if (sent)
+          return "";
         sent = true;
         return ndjson;
       },
@@ -151,8 +151,9 @@ TEST_F(ControlApiTest, UploadToUnknownCampaignIs404) {
 
 TEST_F(ControlApiTest, PauseResumeCancel) {
   auto client = daemon.client();
-  ASSERT_EQ(client.request("POST", "/v1/campaigns",
-                           campaign_body("pc", R"([{"to":"a@example.com"},{"to":"b@example.com"}])"))
+  ASSERT_EQ(client
+                .request("POST", "/v1/campaigns",
+                         campaign_body("pc", R"([{"to":"a@example.com"},{"to":"b@example.com"}])"))
                 ->status,
             202);
   auto paused = client.request("POST", "/v1/campaigns/pc/pause");
@@ -200,7 +201,8 @@ TEST_F(ControlApiTest, SuppressionListRoundTrip) {
   ASSERT_EQ(page.at("records").as_array().size(), 2u);
   EXPECT_EQ(page.at("records").at(0).at("address"), "a@example.com");
   EXPECT_EQ(page.at("next"), "b@example.com");
-  auto rest = parse_answer(client.request("GET", "/v1/suppressions?limit=2&after=b%40example.com")->body);
+  auto rest =
+      parse_answer(client.request("GET", "/v1/suppressions?limit=2&after=b%40example.com")->body);
   ASSERT_EQ(rest.at("records").as_array().size(), 1u);
   EXPECT_EQ(client.request("DELETE", "/v1/suppressions/a%40example.com")->status, 200);
   EXPECT_EQ(client.request("DELETE", "/v1/suppressions/a%40example.com")->status, 404);
@@ -219,4 +221,4 @@ TEST_F(ControlApiTest, UnknownEndpointAndBouncesListing) {
   EXPECT_NE(metrics->body.find("volley_spool_commits_total"), std::string::npos);
 }
 
-}  // namespace
+} // namespace

@@ -95,7 +95,8 @@ TEST(Durability, KillNineDuringInjectionLosesNoAcknowledgedRecipient) {
   std::mt19937 random(20261123);
   const int cycles = 12;
   for (int cycle = 0; cycle < cycles; ++cycle) {
-    if (!daemon.running()) daemon.start();
+    if (!daemon.running())
+      daemon.start();
     std::atomic<bool> stop{false};
     std::thread injector([&] {
       auto client = daemon.client();
@@ -106,9 +107,11 @@ TEST(Durability, KillNineDuringInjectionLosesNoAcknowledgedRecipient) {
         auto answer = client.upload_stream(
             "POST", "/v1/campaigns/crash/recipients", [&] { return stream.next_chunk(); },
             "application/x-ndjson");
-        if (!answer || answer->status != 202) continue;  // not acknowledged: may or may not be there
+        if (!answer || answer->status != 202)
+          continue; // not acknowledged: may or may not be there
         std::lock_guard lock(acked_mutex);
-        for (std::uint64_t i = first; i < first + 700; ++i) acked.push_back(stream.address(i));
+        for (std::uint64_t i = first; i < first + 700; ++i)
+          acked.push_back(stream.address(i));
       }
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 500));
@@ -138,10 +141,11 @@ TEST(Durability, KillNineDuringInjectionLosesNoAcknowledgedRecipient) {
   EXPECT_FALSE(duplicate) << "a recipient is stored twice";
   EXPECT_EQ(scanned, counted) << "campaign counters disagree with the stored records";
   std::uint64_t missing = 0;
-  for (const auto& address : acked) missing += stored.count(address) == 0;
+  for (const auto& address : acked)
+    missing += stored.count(address) == 0;
   EXPECT_EQ(missing, 0u) << "acknowledged recipients lost across " << cycles << " kill -9 cycles";
   std::cout << "[info] " << cycles << " kill -9 cycles, " << acked.size()
             << " acknowledged recipients, " << scanned << " stored\n";
 }
 
-}  // namespace
+} // namespace

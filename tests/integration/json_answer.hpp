@@ -20,4 +20,4 @@ inline std::uint64_t count_of(const boost::json::value& campaign, const char* na
   return campaign.at("counts").at(name).to_number<std::uint64_t>();
 }
 
-}  // namespace volley::testing_support
+} // namespace volley::testing_support

@@ -8,7 +8,7 @@
 namespace volley::testing_support {
 
 class RecipientStream {
- public:
+public:
   RecipientStream(std::string prefix, std::uint64_t first, std::uint64_t count)
       : prefix_(std::move(prefix)), next_(first), end_(first + count) {}
 
@@ -27,10 +27,10 @@ class RecipientStream {
     return prefix_ + "-" + std::to_string(n) + "@d" + std::to_string(n % 50) + ".example.com";
   }
 
- private:
+private:
   std::string prefix_;
   std::uint64_t next_;
   std::uint64_t end_;
 };
 
-}  // namespace volley::testing_support
+} // namespace volley::testing_support

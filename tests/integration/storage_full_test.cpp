@@ -1,6 +1,6 @@
-// A full spool map (spool.max_size) and a full disk (simulated with RLIMIT_FSIZE on the daemon) turn
-// into clean 507 answers; the daemon keeps serving, and what it reports stays true after a restart
-// (nothing half-written). Never fills the real disk.
+// A full spool map (spool.max_size) and a full disk (simulated with RLIMIT_FSIZE on the daemon)
+// turn into clean 507 answers; the daemon keeps serving, and what it reports stays true after a
+// restart (nothing half-written). Never fills the real disk.
 #include <gtest/gtest.h>
 
 #include "integration/json_answer.hpp"
@@ -34,8 +34,8 @@ void expect_507_then_consistent(VolleydProcess& daemon, const char* expected_cod
 
   daemon.kill_hard();
   daemon.start();
-  auto after = count_of(parse_answer(daemon.client().request("GET", "/v1/campaigns/full")->body),
-                        "queued");
+  auto after =
+      count_of(parse_answer(daemon.client().request("GET", "/v1/campaigns/full")->body), "queued");
   EXPECT_EQ(after, before);
 }
 
@@ -50,10 +50,10 @@ TEST(StorageFull, SpoolMapAtMaximumIs507SpoolFull) {
 
 TEST(StorageFull, DiskFullIs507DiskFull) {
   VolleydSettings settings;
-  settings.file_size_limit = 6ull << 20;  // the data file may not grow past 6 MiB
+  settings.file_size_limit = 6ull << 20; // the data file may not grow past 6 MiB
   VolleydProcess daemon(settings);
   daemon.start();
   expect_507_then_consistent(daemon, "disk_full");
 }
 
-}  // namespace
+} // namespace

@@ -19,7 +19,9 @@
 
 namespace volley::testing_support {
 
-std::string volleyd_path() { return std::string(VOLLEY_BINARY_DIR) + "/bin/volleyd"; }
+std::string volleyd_path() {
+  return std::string(VOLLEY_BINARY_DIR) + "/bin/volleyd";
+}
 
 std::uint16_t pick_free_loopback_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -36,14 +38,16 @@ std::uint16_t pick_free_loopback_port() {
 
 VolleydProcess::VolleydProcess(VolleydSettings settings) : settings_(std::move(settings)) {
   std::string pattern = (std::filesystem::temp_directory_path() / "volleyd-it-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  if (!::mkdtemp(pattern.data()))
+    throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   port_ = pick_free_loopback_port();
   write_config();
 }
 
 VolleydProcess::~VolleydProcess() {
-  if (pid_ > 0) kill_hard();
+  if (pid_ > 0)
+    kill_hard();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -51,8 +55,8 @@ VolleydProcess::~VolleydProcess() {
 void VolleydProcess::write_config() const {
   std::ofstream out(dir_ / "volleyd.toml");
   out << "[spool]\npath = \"spool\"\ninitial_size = \"" << settings_.spool_initial_size
-      << "\"\nmax_size = \"" << settings_.spool_max_size << "\"\ndurable = "
-      << (settings_.durable ? "true" : "false") << "\n"
+      << "\"\nmax_size = \"" << settings_.spool_max_size
+      << "\"\ndurable = " << (settings_.durable ? "true" : "false") << "\n"
       << "[control]\nlisten = \"127.0.0.1:" << port_ << "\"\nsocket = \"run/volley.sock\"\n"
       << "token_file = \"control.token\"\nmax_request_size = \"" << settings_.max_request_size
       << "\"\n"
@@ -61,7 +65,8 @@ void VolleydProcess::write_config() const {
 }
 
 void VolleydProcess::start() {
-  if (pid_ > 0) throw std::runtime_error("volleyd already running");
+  if (pid_ > 0)
+    throw std::runtime_error("volleyd already running");
   std::string binary = volleyd_path();
   std::string config = (dir_ / "volleyd.toml").string();
   pid_t child = ::fork();
@@ -72,7 +77,8 @@ void VolleydProcess::start() {
     }
     int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(devnull, 0);
-    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   pid_ = child;
@@ -85,7 +91,8 @@ void VolleydProcess::start() {
     }
     if (std::filesystem::exists(dir_ / "run" / "volley.sock")) {
       auto answer = client().request("GET", "/healthz");
-      if (answer && answer->status == 200) return;
+      if (answer && answer->status == 200)
+        return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -94,7 +101,8 @@ void VolleydProcess::start() {
 }
 
 int VolleydProcess::stop() {
-  if (pid_ <= 0) return -1;
+  if (pid_ <= 0)
+    return -1;
   ::kill(pid_, SIGTERM);
   int status = 0;
   ::waitpid(pid_, &status, 0);
@@ -103,7 +111,8 @@ int VolleydProcess::stop() {
 }
 
 void VolleydProcess::kill_hard() {
-  if (pid_ <= 0) return;
+  if (pid_ <= 0)
+    return;
   ::kill(pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
@@ -139,4 +148,4 @@ std::string VolleydProcess::log() const {
   return text.str();
 }
 
-}  // namespace volley::testing_support
+} // namespace volley::testing_support

@@ -19,28 +19,29 @@ struct VolleydSettings {
   std::string max_message_size = "1MiB";
   std::string max_request_size = "8MiB";
   bool durable = true;
-  std::uint64_t file_size_limit = 0;  // RLIMIT_FSIZE for the daemon (0 = none): simulates a full disk
+  std::uint64_t file_size_limit =
+      0; // RLIMIT_FSIZE for the daemon (0 = none): simulates a full disk
 };
 
 class VolleydProcess {
- public:
+public:
   explicit VolleydProcess(VolleydSettings settings = {});
-  ~VolleydProcess();  // SIGKILLs a running daemon and removes the temp dir
+  ~VolleydProcess(); // SIGKILLs a running daemon and removes the temp dir
 
-  void start();          // starts and waits (≤ 30 s) until /healthz answers; throws on failure
-  int stop();            // SIGTERM, waits, returns the exit status (as from waitpid)
-  void kill_hard();      // SIGKILL, waits
+  void start();     // starts and waits (≤ 30 s) until /healthz answers; throws on failure
+  int stop();       // SIGTERM, waits, returns the exit status (as from waitpid)
+  void kill_hard(); // SIGKILL, waits
   bool running() const { return pid_ > 0; }
 
-  tools::ControlClient client() const;      // over the Unix socket (no token)
+  tools::ControlClient client() const; // over the Unix socket (no token)
   tools::ControlClient tcp_client(const std::string& token) const;
-  std::string token() const;                // content of the token file
+  std::string token() const; // content of the token file
   std::filesystem::path dir() const { return dir_; }
   std::filesystem::path spool_dir() const { return dir_ / "spool"; }
   std::uint16_t port() const { return port_; }
-  std::string log() const;  // what the daemon wrote to its log file
+  std::string log() const; // what the daemon wrote to its log file
 
- private:
+private:
   void write_config() const;
 
   VolleydSettings settings_;
@@ -52,4 +53,4 @@ class VolleydProcess {
 std::uint16_t pick_free_loopback_port();
 std::string volleyd_path();
 
-}  // namespace volley::testing_support
+} // namespace volley::testing_support
