@@ -1,7 +1,8 @@
 // ControlSession: one HTTP/1.1 connection of the control API (TCP or Unix socket). Reads a header,
 // authenticates (TCP: bearer token), then either reads a bounded body whole and hands it to
-// ControlApi, or streams an NDJSON recipient upload chunk by chunk into the spool with at most four
-// batches in flight (ControlSessionLimits; group commit merges them) (backpressure: it stops reading while the spool is behind). All handlers run on
+// ControlApi, or streams an NDJSON recipient upload chunk by chunk into the spool with at most
+// ControlSessionLimits::max_batches_in_flight batches waiting (backpressure: it stops reading while
+// the spool is behind; the writer's group commit merges the waiting batches). All handlers run on
 // the connection's strand. Must never: answer an upload before every batch committed, buffer a
 // whole upload, or keep a connection alive whose request body was not consumed.
 #pragma once

@@ -17,6 +17,7 @@ struct SpoolConfig {
   std::uint64_t max_batch = 4096;
   bool durable = true;
   std::int64_t expires_after_s = 72 * 3600;
+  bool operator==(const SpoolConfig&) const = default;
 };
 
 struct ControlConfig {
@@ -26,17 +27,20 @@ struct ControlConfig {
   std::uint64_t max_request_size = 64ull << 20;
   std::uint64_t max_line_size = 64ull << 10;
   std::uint64_t threads = 1;
+  bool operator==(const ControlConfig&) const = default;
 };
 
 struct LimitsConfig {
   std::uint64_t max_message_size = 10ull << 20;
   std::uint64_t max_vars_size = 16ull << 10;
   std::uint64_t max_inline_recipients = 100000;
+  bool operator==(const LimitsConfig&) const = default;
 };
 
 struct LogConfig {
   std::string level = "info";
   std::string file;  // "" = stderr
+  bool operator==(const LogConfig&) const = default;
 };
 
 struct DaemonConfig {
@@ -45,6 +49,7 @@ struct DaemonConfig {
   LimitsConfig limits;
   LogConfig log;
   std::string source;  // file path, or "<embedded default>"
+  bool operator==(const DaemonConfig&) const = default;
 };
 
 // The compiled-in default (conf/volleyd.default.toml).
