@@ -48,7 +48,8 @@ void run_recipient_lines(benchmark::State& state, bool with_vars) {
   for (auto _ : state) {
     const std::string& line = lines[next++ % lines.size()];
     Result<RecipientInput> decoded = decode_recipient_line(line, limits);
-    if (!decoded.ok()) state.SkipWithError(decoded.error().message.c_str());
+    if (!decoded.ok())
+      state.SkipWithError(decoded.error().message.c_str());
     benchmark::DoNotOptimize(decoded);
     bytes += line.size();
   }
@@ -56,12 +57,17 @@ void run_recipient_lines(benchmark::State& state, bool with_vars) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 
-void BM_DecodeRecipientLine(benchmark::State& state) { run_recipient_lines(state, false); }
-void BM_DecodeRecipientLineWithVars(benchmark::State& state) { run_recipient_lines(state, true); }
+void BM_DecodeRecipientLine(benchmark::State& state) {
+  run_recipient_lines(state, false);
+}
+void BM_DecodeRecipientLineWithVars(benchmark::State& state) {
+  run_recipient_lines(state, true);
+}
 
 void BM_ParseMailbox(benchmark::State& state) {
   std::vector<std::string> addresses;
-  for (int i = 0; i < kDistinctInputs; ++i) addresses.push_back(address_for(i));
+  for (int i = 0; i < kDistinctInputs; ++i)
+    addresses.push_back(address_for(i));
   std::size_t next = 0;
   for (auto _ : state) {
     Result<Mailbox> parsed = parse_mailbox(addresses[next++ % addresses.size()]);
@@ -95,18 +101,20 @@ void BM_DecodeCampaignCreate1000Recipients(benchmark::State& state) {
   const std::vector<std::string> lines = recipient_lines(true);
   std::string body = R"({"from":"news@example.com","message":"Subject: hi\r\n\r\n)" +
                      std::string(20000, 'x') + R"(","recipients":[)";
-  for (int i = 0; i < 1000; ++i) body += (i ? "," : "") + lines[i];
+  for (int i = 0; i < 1000; ++i)
+    body += (i ? "," : "") + lines[i];
   body += "]}";
   for (auto _ : state) {
     Result<CampaignCreateRequest> decoded = decode_campaign_create(body, DecodeLimits{});
-    if (!decoded.ok()) state.SkipWithError(decoded.error().message.c_str());
+    if (!decoded.ok())
+      state.SkipWithError(decoded.error().message.c_str());
     benchmark::DoNotOptimize(decoded);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 
-}  // namespace
+} // namespace
 
 BENCHMARK(BM_DecodeRecipientLine);
 BENCHMARK(BM_DecodeRecipientLineWithVars);

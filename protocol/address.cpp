@@ -14,9 +14,9 @@ namespace volley::protocol {
 
 namespace {
 
-constexpr std::size_t kMaxLocalPartOctets = 64;  // RFC 5321 4.5.3.1.1
-constexpr std::size_t kMaxDomainOctets = 255;    // RFC 5321 4.5.3.1.2
-constexpr std::size_t kMaxMailboxOctets = 254;   // RFC 5321 4.5.3.1.3 path 256 minus "<>"
+constexpr std::size_t kMaxLocalPartOctets = 64; // RFC 5321 4.5.3.1.1
+constexpr std::size_t kMaxDomainOctets = 255;   // RFC 5321 4.5.3.1.2
+constexpr std::size_t kMaxMailboxOctets = 254;  // RFC 5321 4.5.3.1.3 path 256 minus "<>"
 constexpr std::size_t kMaxLabelOctets = 63;
 
 using address_text::quote;
@@ -35,11 +35,15 @@ Result<MailboxParts> split_at_sign(std::string_view text) {
   std::size_t at = std::string_view::npos;
   if (text.front() == '"') {
     std::size_t pos = 1;
-    while (pos < text.size() && text[pos] != '"') pos += text[pos] == '\\' ? 2 : 1;
-    if (pos >= text.size()) return invalid("quoted local part has no closing '\"'");
+    while (pos < text.size() && text[pos] != '"')
+      pos += text[pos] == '\\' ? 2 : 1;
+    if (pos >= text.size())
+      return invalid("quoted local part has no closing '\"'");
     at = pos + 1;
-    if (at == text.size()) return invalid("missing \"@\" and domain after the quoted local part");
-    if (text[at] != '@') return invalid("expected \"@\" right after the quoted local part");
+    if (at == text.size())
+      return invalid("missing \"@\" and domain after the quoted local part");
+    if (text[at] != '@')
+      return invalid("expected \"@\" right after the quoted local part");
   } else {
     at = text.find('@');
     if (at == std::string_view::npos) {
@@ -50,8 +54,10 @@ Result<MailboxParts> split_at_sign(std::string_view text) {
   if (parts.domain.find('@') != std::string_view::npos) {
     return invalid("more than one \"@\"; quote the local part if it really contains \"@\"");
   }
-  if (parts.local.empty()) return invalid("local part before \"@\" is empty");
-  if (parts.domain.empty()) return invalid("domain after \"@\" is empty");
+  if (parts.local.empty())
+    return invalid("local part before \"@\" is empty");
+  if (parts.domain.empty())
+    return invalid("domain after \"@\" is empty");
   return parts;
 }
 
@@ -82,7 +88,9 @@ constexpr auto kAtext = [] {
   return table;
 }();
 
-bool is_atext(char c) { return kAtext[static_cast<unsigned char>(c)]; }
+bool is_atext(char c) {
+  return kAtext[static_cast<unsigned char>(c)];
+}
 
 // One pass: atext runs separated by single dots.
 std::optional<Error> check_dot_string(std::string_view local) {
@@ -90,8 +98,10 @@ std::optional<Error> check_dot_string(std::string_view local) {
   for (std::size_t pos = 0; pos < local.size(); ++pos) {
     const char c = local[pos];
     if (c == '.') {
-      if (pos == 0) return invalid("local part " + quote(local) + " starts with a dot");
-      if (after_dot) return invalid("local part " + quote(local) + " has consecutive dots");
+      if (pos == 0)
+        return invalid("local part " + quote(local) + " starts with a dot");
+      if (after_dot)
+        return invalid("local part " + quote(local) + " has consecutive dots");
       after_dot = true;
     } else if (is_atext(c)) {
       after_dot = false;
@@ -101,16 +111,19 @@ std::optional<Error> check_dot_string(std::string_view local) {
           " is not allowed in an unquoted local part; quote the local part or remove it");
     }
   }
-  if (after_dot) return invalid("local part " + quote(local) + " ends with a dot");
+  if (after_dot)
+    return invalid("local part " + quote(local) + " ends with a dot");
   return std::nullopt;
 }
 
 // local includes the surrounding quotes; split_at_sign guarantees no unescaped quote inside.
 std::optional<Error> check_quoted_string(std::string_view local) {
   const std::string_view content = local.substr(1, local.size() - 2);
-  if (content.empty()) return invalid("quoted local part \"\" is empty");
+  if (content.empty())
+    return invalid("quoted local part \"\" is empty");
   for (std::size_t pos = 0; pos < content.size(); ++pos) {
-    if (content[pos] != '\\') continue;
+    if (content[pos] != '\\')
+      continue;
     const auto next = ++pos < content.size() ? static_cast<unsigned char>(content[pos]) : 0;
     if (next < 0x20 || next > 0x7E) {
       return invalid("backslash in the quoted local part must be followed by printable ASCII");
@@ -137,7 +150,8 @@ std::optional<Error> check_label(std::string_view label, std::size_t bad_char) {
   }
   if (label.front() == '-')
     return invalid("domain label " + quote(label) + " starts with a hyphen");
-  if (label.back() == '-') return invalid("domain label " + quote(label) + " ends with a hyphen");
+  if (label.back() == '-')
+    return invalid("domain label " + quote(label) + " ends with a hyphen");
   if (bad_char != std::string_view::npos) {
     return invalid("character " + address_text::describe_char(label[bad_char]) +
                    " is not allowed in domain label " + quote(label) +
@@ -147,7 +161,8 @@ std::optional<Error> check_label(std::string_view label, std::size_t bad_char) {
 }
 
 std::optional<Error> check_top_level_label(std::string_view domain, std::string_view top) {
-  if (!std::all_of(top.begin(), top.end(), address_text::is_ascii_digit)) return std::nullopt;
+  if (!std::all_of(top.begin(), top.end(), address_text::is_ascii_digit))
+    return std::nullopt;
   if (is_ipv4_dotted_quad(domain)) {
     return invalid("domain " + quote(domain) +
                    " is an IP address; write it as an address literal [" + std::string(domain) +
@@ -158,7 +173,8 @@ std::optional<Error> check_top_level_label(std::string_view domain, std::string_
 
 // One pass over the labels, lower-casing ASCII letters into the result as it goes.
 Result<std::string> normalize_hostname(std::string_view domain) {
-  if (domain.front() == '.') return invalid("domain " + quote(domain) + " starts with a dot");
+  if (domain.front() == '.')
+    return invalid("domain " + quote(domain) + " starts with a dot");
   if (domain.back() == '.') {
     return invalid("domain " + quote(domain) + " ends with a dot; remove the trailing dot");
   }
@@ -172,7 +188,8 @@ Result<std::string> normalize_hostname(std::string_view domain) {
         return invalid("domain " + quote(domain) + " has consecutive dots (an empty label)");
       }
       label = domain.substr(label_start, pos - label_start);
-      if (auto error = check_label(label, bad_char)) return *error;
+      if (auto error = check_label(label, bad_char))
+        return *error;
       label_start = pos + 1;
       bad_char = std::string_view::npos;
       continue;
@@ -189,27 +206,34 @@ Result<std::string> normalize_hostname(std::string_view domain) {
         "domain " + quote(domain) +
         " has no dot; a bulk MTA never delivers to dotless hosts, use a full domain name");
   }
-  if (auto error = check_top_level_label(domain, label)) return *error;
+  if (auto error = check_top_level_label(domain, label))
+    return *error;
   return lowered;
 }
 
-}  // namespace
+} // namespace
 
 Result<Mailbox> parse_mailbox(std::string_view text) {
-  if (text.empty()) return invalid("address is empty");
-  if (auto error = address_text::check_characters(text)) return *error;
+  if (text.empty())
+    return invalid("address is empty");
+  if (auto error = address_text::check_characters(text))
+    return *error;
   if (text.front() == '<' || text.back() == '>') {
     return invalid("remove the angle brackets: give the bare address, e.g. user@example.com");
   }
   auto parts = split_at_sign(text);
-  if (!parts) return parts.error();
-  if (auto error = check_lengths(text, *parts)) return *error;
+  if (!parts)
+    return parts.error();
+  if (auto error = check_lengths(text, *parts))
+    return *error;
   const std::string_view local = parts->local;
   auto local_error = local.front() == '"' ? check_quoted_string(local) : check_dot_string(local);
-  if (local_error) return *local_error;
+  if (local_error)
+    return *local_error;
   auto domain = parts->domain.front() == '[' ? normalize_address_literal(parts->domain)
                                              : normalize_hostname(parts->domain);
-  if (!domain) return domain.error();
+  if (!domain)
+    return domain.error();
   return Mailbox{std::string(local), std::move(domain.value())};
 }
 
@@ -220,4 +244,4 @@ std::string Mailbox::canonical() const {
   return key;
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

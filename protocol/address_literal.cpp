@@ -15,7 +15,9 @@ Error literal_error(std::string_view literal, std::string_view why) {
                     "address literal " + std::string(literal) + " " + std::string(why));
 }
 
-bool is_hex_digit(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_hex_digit(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 bool is_ipv6_hex_group(std::string_view group) {
   return !group.empty() && group.size() <= 4 &&
@@ -24,9 +26,11 @@ bool is_ipv6_hex_group(std::string_view group) {
 
 bool starts_with_ipv6_tag(std::string_view inner) {
   constexpr std::string_view tag = "ipv6:";
-  if (inner.size() < tag.size()) return false;
+  if (inner.size() < tag.size())
+    return false;
   for (std::size_t i = 0; i < tag.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(inner[i])) != tag[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(inner[i])) != tag[i])
+      return false;
   }
   return true;
 }
@@ -47,16 +51,20 @@ std::string_view ipv6_problem(std::string_view text) {
     std::size_t end = std::min(text.find(':', pos), text.size());
     std::string_view group = text.substr(pos, end - pos);
     if (group.find('.') != std::string_view::npos) {
-      if (end != text.size() || !is_ipv4_dotted_quad(group)) return "has a malformed IPv4 part";
+      if (end != text.size() || !is_ipv4_dotted_quad(group))
+        return "has a malformed IPv4 part";
       groups += 2;
       break;
     }
-    if (!is_ipv6_hex_group(group)) return "has a group that is not 1 to 4 hex digits";
+    if (!is_ipv6_hex_group(group))
+      return "has a group that is not 1 to 4 hex digits";
     ++groups;
     pos = end;
-    if (pos == text.size()) break;
+    if (pos == text.size())
+      break;
     if (text.substr(pos, 2) == "::") {
-      if (compressed) return "uses '::' more than once";
+      if (compressed)
+        return "uses '::' more than once";
       compressed = true;
       pos += 2;
     } else if (++pos == text.size()) {
@@ -65,11 +73,12 @@ std::string_view ipv6_problem(std::string_view text) {
   }
   if (compressed && groups > 6)
     return "has too many groups around '::' (at most 6, RFC 5321 4.1.3)";
-  if (!compressed && groups != 8) return "needs 8 groups, or '::' for the zero groups";
+  if (!compressed && groups != 8)
+    return "needs 8 groups, or '::' for the zero groups";
   return "";
 }
 
-}  // namespace
+} // namespace
 
 bool is_ipv4_dotted_quad(std::string_view text) {
   int parts = 0;
@@ -81,9 +90,11 @@ bool is_ipv4_dotted_quad(std::string_view text) {
       value = value * 10 + (text[pos++] - '0');
       ++digits;
     }
-    if (digits == 0 || digits > 3 || value > 255) return false;
+    if (digits == 0 || digits > 3 || value > 255)
+      return false;
     if (++parts < 4) {
-      if (pos >= text.size() || text[pos] != '.') return false;
+      if (pos >= text.size() || text[pos] != '.')
+        return false;
       ++pos;
     }
   }
@@ -92,10 +103,13 @@ bool is_ipv4_dotted_quad(std::string_view text) {
 
 Result<std::string> normalize_address_literal(std::string_view literal) {
   const std::size_t close = literal.find(']');
-  if (close == std::string_view::npos) return literal_error(literal, "is missing its closing ']'");
-  if (close + 1 != literal.size()) return literal_error(literal, "has characters after ']'");
+  if (close == std::string_view::npos)
+    return literal_error(literal, "is missing its closing ']'");
+  if (close + 1 != literal.size())
+    return literal_error(literal, "has characters after ']'");
   const std::string_view inner = literal.substr(1, close - 1);
-  if (inner.empty()) return literal_error(literal, "is empty");
+  if (inner.empty())
+    return literal_error(literal, "is empty");
   if (starts_with_ipv6_tag(inner)) {
     const std::string_view address = inner.substr(5);
     if (std::string_view why = ipv6_problem(address); !why.empty()) {
@@ -116,4 +130,4 @@ Result<std::string> normalize_address_literal(std::string_view literal) {
   return std::string(literal);
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -16,4 +16,4 @@ Result<std::string> normalize_address_literal(std::string_view literal);
 // True for a dotted quad of four decimal numbers 0-255 (1 to 3 digits each), as in RFC 5321 Snum.
 bool is_ipv4_dotted_quad(std::string_view text);
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -33,7 +33,8 @@ std::optional<Error> check_non_ascii(std::string_view address, std::size_t pos,
                                      std::size_t& length) {
   const utf8::DecodedChar decoded = utf8::decode_at(address, pos);
   auto where = [pos] { return " at byte " + std::to_string(pos + 1); };
-  if (decoded.length == 0) return invalid("invalid UTF-8" + where());
+  if (decoded.length == 0)
+    return invalid("invalid UTF-8" + where());
   if (decoded.code_point <= 0x9F) {
     return invalid("control character " + code_point_text(decoded.code_point) + where());
   }
@@ -44,7 +45,9 @@ std::optional<Error> check_non_ascii(std::string_view address, std::size_t pos,
   return std::nullopt;
 }
 
-bool is_whitespace_byte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_whitespace_byte(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Length of the leading run of printable ASCII (0x20-0x7E), eight bytes at a time.
 std::size_t printable_ascii_prefix(std::string_view text) {
@@ -56,28 +59,32 @@ std::size_t printable_ascii_prefix(std::string_view text) {
     std::memcpy(&word, text.data() + pos, 8);
     const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighBits;
     const std::uint64_t above_tilde = ((word + kOnes * (0x7F - 0x7E)) | word) & kHighBits;
-    if ((below_space | above_tilde) != 0) break;
+    if ((below_space | above_tilde) != 0)
+      break;
   }
-  while (pos < text.size() && text[pos] >= 0x20 && text[pos] < 0x7F) ++pos;
+  while (pos < text.size() && text[pos] >= 0x20 && text[pos] < 0x7F)
+    ++pos;
   return pos;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<Error> check_characters(std::string_view address) {
   if (is_whitespace_byte(address.front()))
     return invalid("address starts with whitespace; remove it");
-  if (is_whitespace_byte(address.back())) return invalid("address ends with whitespace; remove it");
+  if (is_whitespace_byte(address.back()))
+    return invalid("address ends with whitespace; remove it");
   std::size_t pos = printable_ascii_prefix(address);
   while (pos < address.size()) {
     const auto byte = static_cast<unsigned char>(address[pos]);
-    if (byte >= 0x20 && byte < 0x7F) {  // printable ASCII: the common case
+    if (byte >= 0x20 && byte < 0x7F) { // printable ASCII: the common case
       ++pos;
       continue;
     }
     if (byte >= 0x80) {
       std::size_t length = 0;
-      if (auto error = check_non_ascii(address, pos, length)) return error;
+      if (auto error = check_non_ascii(address, pos, length))
+        return error;
       pos += length;
       continue;
     }
@@ -91,14 +98,16 @@ std::string quote(std::string_view text) {
   const std::string_view shown = utf8::truncate(text, 64);
   std::string quoted = "\"";
   quoted += shown;
-  if (shown.size() < text.size()) quoted += "...";
+  if (shown.size() < text.size())
+    quoted += "...";
   quoted += '"';
   return quoted;
 }
 
 std::string describe_char(char c) {
   const auto byte = static_cast<unsigned char>(c);
-  if (byte >= 0x20 && byte < 0x7F) return std::string("'") + c + "'";
+  if (byte >= 0x20 && byte < 0x7F)
+    return std::string("'") + c + "'";
   char buffer[8];
   std::snprintf(buffer, sizeof buffer, "0x%02X", static_cast<unsigned>(byte));
   return buffer;
@@ -107,9 +116,10 @@ std::string describe_char(char c) {
 std::string ascii_lower(std::string_view text) {
   std::string lowered(text);
   for (char& c : lowered) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
   }
   return lowered;
 }
 
-}  // namespace volley::protocol::address_text
+} // namespace volley::protocol::address_text

@@ -22,9 +22,11 @@ std::string quote(std::string_view text);
 std::string describe_char(char c);
 std::string ascii_lower(std::string_view text);
 
-constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 constexpr bool is_ascii_alnum(char c) {
   return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-}  // namespace volley::protocol::address_text
+} // namespace volley::protocol::address_text

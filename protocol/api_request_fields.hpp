@@ -14,10 +14,10 @@ namespace volley::protocol::api_fields {
 // The member's value, or nullptr when absent or null.
 const boost::json::value* find(const boost::json::object& object, std::string_view name);
 
-Error missing(std::string_view name);  // invalid_request: "from" is missing
+Error missing(std::string_view name); // invalid_request: "from" is missing
 // invalid_request: <path> must be <expected>, not <kind of got>
 Error wrong_type(std::string_view path, std::string_view expected, const boost::json::value& got);
-std::string path_of(std::string_view name);  // "\"name\""
+std::string path_of(std::string_view name); // "\"name\""
 
 // Required "from": a string holding a valid mailbox (invalid_address otherwise).
 std::optional<Error> decode_sender(const boost::json::object& body, Mailbox& out);
@@ -28,4 +28,4 @@ std::optional<Error> decode_message_text(const boost::json::object& body,
 std::optional<Error> decode_tags(const boost::json::object& body, const DecodeLimits& limits,
                                  Tags& out);
 
-}  // namespace volley::protocol::api_fields
+} // namespace volley::protocol::api_fields

@@ -44,8 +44,10 @@ Error too_many_entries(std::string_view field, std::size_t count, std::size_t li
 
 std::optional<Error> decode_campaign_id(const json::object& body, std::string& out) {
   const json::value* id = api_fields::find(body, "id");
-  if (!id) return std::nullopt;
-  if (!id->is_string()) return api_fields::wrong_type("\"id\"", "a string", *id);
+  if (!id)
+    return std::nullopt;
+  if (!id->is_string())
+    return api_fields::wrong_type("\"id\"", "a string", *id);
   const std::string_view text = json_text::view(id->get_string());
   if (!is_valid_campaign_id(text)) {
     return invalid_request("\"id\" " + json_text::quote_for_message(text) +
@@ -69,8 +71,10 @@ RecipientRejection reject_non_object(std::uint64_t index, const json::value& ent
 std::optional<Error> decode_inline_recipients(const json::object& body, const DecodeLimits& limits,
                                               CampaignCreateRequest& out) {
   const json::value* list = api_fields::find(body, "recipients");
-  if (!list) return std::nullopt;
-  if (!list->is_array()) return api_fields::wrong_type("\"recipients\"", "an array", *list);
+  if (!list)
+    return std::nullopt;
+  if (!list->is_array())
+    return api_fields::wrong_type("\"recipients\"", "an array", *list);
   const json::array& entries = list->get_array();
   if (entries.size() > limits.max_inline_recipients) {
     Error error = too_many_entries("recipients", entries.size(), limits.max_inline_recipients);
@@ -105,7 +109,8 @@ std::optional<Error> decode_schedule(const json::object& body, CampaignCreateReq
       return api_fields::wrong_type("\"not_before\"", "an RFC 3339 date-time string", *not_before);
     }
     Result<std::int64_t> ms = parse_rfc3339_ms(json_text::view(not_before->get_string()));
-    if (!ms) return invalid_request("\"not_before\": " + ms.error().message);
+    if (!ms)
+      return invalid_request("\"not_before\": " + ms.error().message);
     out.not_before_ms = ms.value();
   }
   if (const json::value* expires = api_fields::find(body, "expires_after")) {
@@ -114,8 +119,10 @@ std::optional<Error> decode_schedule(const json::object& body, CampaignCreateReq
                                     *expires);
     }
     Result<std::int64_t> seconds = parse_duration_seconds(json_text::view(expires->get_string()));
-    if (!seconds) return invalid_request("\"expires_after\": " + seconds.error().message);
-    if (seconds.value() == 0) return invalid_request("\"expires_after\" must be longer than 0s");
+    if (!seconds)
+      return invalid_request("\"expires_after\": " + seconds.error().message);
+    if (seconds.value() == 0)
+      return invalid_request("\"expires_after\" must be longer than 0s");
     out.expires_after_s = seconds.value();
   }
   return std::nullopt;
@@ -139,69 +146,90 @@ Result<RecipientInput> decode_message_recipient(const json::value& entry, std::u
   }
   Result<RecipientInput> recipient =
       decode_recipient_object(entry.get_object(), limits, RecipientLocation{"to", index}, nullptr);
-  if (recipient || recipient.error().code == error_code::invalid_request) return recipient;
+  if (recipient || recipient.error().code == error_code::invalid_request)
+    return recipient;
   return make_error(recipient.error().code.c_str(), where + ": " + recipient.error().message);
 }
 
 std::optional<Error> decode_message_recipients(const json::object& body, const DecodeLimits& limits,
                                                std::vector<RecipientInput>& out) {
   const json::value* list = api_fields::find(body, "to");
-  if (!list) return api_fields::missing("to");
-  if (!list->is_array()) return api_fields::wrong_type("\"to\"", "an array of addresses", *list);
+  if (!list)
+    return api_fields::missing("to");
+  if (!list->is_array())
+    return api_fields::wrong_type("\"to\"", "an array of addresses", *list);
   const json::array& entries = list->get_array();
-  if (entries.empty()) return invalid_request("\"to\" is empty; give at least one address");
+  if (entries.empty())
+    return invalid_request("\"to\" is empty; give at least one address");
   if (entries.size() > limits.max_inline_recipients) {
     return too_many_entries("to", entries.size(), limits.max_inline_recipients);
   }
   out.reserve(entries.size());
   for (std::size_t index = 0; index < entries.size(); ++index) {
     Result<RecipientInput> recipient = decode_message_recipient(entries[index], index, limits);
-    if (!recipient) return recipient.error();
+    if (!recipient)
+      return recipient.error();
     out.push_back(std::move(recipient.value()));
   }
   return std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
 Result<CampaignCreateRequest> decode_campaign_create(std::string_view body,
                                                      const DecodeLimits& limits) {
   json::monotonic_resource arena;
   Result<json::value> parsed = parse_body(body, arena);
-  if (!parsed) return parsed.error();
+  if (!parsed)
+    return parsed.error();
   const json::object& object = parsed->get_object();
   CampaignCreateRequest request;
-  if (auto error = decode_campaign_id(object, request.id)) return *error;
-  if (auto error = api_fields::decode_sender(object, request.from)) return *error;
-  if (auto error = api_fields::decode_message_text(object, limits, request.message)) return *error;
-  if (auto error = decode_inline_recipients(object, limits, request)) return *error;
-  if (auto error = api_fields::decode_tags(object, limits, request.tags)) return *error;
-  if (auto error = decode_schedule(object, request)) return *error;
+  if (auto error = decode_campaign_id(object, request.id))
+    return *error;
+  if (auto error = api_fields::decode_sender(object, request.from))
+    return *error;
+  if (auto error = api_fields::decode_message_text(object, limits, request.message))
+    return *error;
+  if (auto error = decode_inline_recipients(object, limits, request))
+    return *error;
+  if (auto error = api_fields::decode_tags(object, limits, request.tags))
+    return *error;
+  if (auto error = decode_schedule(object, request))
+    return *error;
   return request;
 }
 
 Result<MessageRequest> decode_message_request(std::string_view body, const DecodeLimits& limits) {
   json::monotonic_resource arena;
   Result<json::value> parsed = parse_body(body, arena);
-  if (!parsed) return parsed.error();
+  if (!parsed)
+    return parsed.error();
   const json::object& object = parsed->get_object();
   MessageRequest request;
-  if (auto error = api_fields::decode_sender(object, request.from)) return *error;
-  if (auto error = decode_message_recipients(object, limits, request.to)) return *error;
-  if (auto error = api_fields::decode_message_text(object, limits, request.message)) return *error;
-  if (auto error = api_fields::decode_tags(object, limits, request.tags)) return *error;
+  if (auto error = api_fields::decode_sender(object, request.from))
+    return *error;
+  if (auto error = decode_message_recipients(object, limits, request.to))
+    return *error;
+  if (auto error = api_fields::decode_message_text(object, limits, request.message))
+    return *error;
+  if (auto error = api_fields::decode_tags(object, limits, request.tags))
+    return *error;
   return request;
 }
 
 Result<SuppressionRequest> decode_suppression_request(std::string_view body) {
   SuppressionRequest request;
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return request;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return request;
   json::monotonic_resource arena;
   Result<json::value> parsed = parse_body(body, arena);
-  if (!parsed) return parsed.error();
+  if (!parsed)
+    return parsed.error();
   const json::value* reason = api_fields::find(parsed->get_object(), "reason");
-  if (!reason) return request;
-  if (!reason->is_string()) return api_fields::wrong_type("\"reason\"", "a string", *reason);
+  if (!reason)
+    return request;
+  if (!reason->is_string())
+    return api_fields::wrong_type("\"reason\"", "a string", *reason);
   if (reason->get_string().size() > kMaxSuppressionReasonBytes) {
     return invalid_request("\"reason\" is " + std::to_string(reason->get_string().size()) +
                            " bytes; the limit is " + std::to_string(kMaxSuppressionReasonBytes));
@@ -211,13 +239,15 @@ Result<SuppressionRequest> decode_suppression_request(std::string_view body) {
 }
 
 bool is_valid_campaign_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
+  if (id.empty() || id.size() > 64)
+    return false;
   for (char c : id) {
     const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
-    if (!allowed) return false;
+    if (!allowed)
+      return false;
   }
   return true;
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

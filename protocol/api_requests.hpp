@@ -17,49 +17,49 @@ namespace volley::protocol {
 struct DecodeLimits {
   // Raw RFC 5322 message; larger -> too_large (413).
   std::size_t max_message_bytes = 10 * 1024 * 1024;
-  std::size_t max_vars_bytes = 16 * 1024;  // one recipient's "vars" object, serialized
+  std::size_t max_vars_bytes = 16 * 1024; // one recipient's "vars" object, serialized
   std::size_t max_recipient_id_bytes = 256;
-  std::size_t max_inline_recipients = 100000;  // "recipients" array in POST /v1/campaigns
+  std::size_t max_inline_recipients = 100000; // "recipients" array in POST /v1/campaigns
   std::size_t max_tags = 64;
-  std::size_t max_tag_bytes = 256;  // each key and each value of "tags"
+  std::size_t max_tag_bytes = 256; // each key and each value of "tags"
 };
 
 struct RecipientInput {
-  std::string to;         // as the client sent it
-  Mailbox mailbox;        // parsed
-  std::string vars_json;  // "" or a serialized JSON object of string values
-  std::string crm_id;     // the CRM's own id ("id"), "" if absent
+  std::string to;        // as the client sent it
+  Mailbox mailbox;       // parsed
+  std::string vars_json; // "" or a serialized JSON object of string values
+  std::string crm_id;    // the CRM's own id ("id"), "" if absent
 };
 
 struct RecipientRejection {
-  std::uint64_t index = 0;  // array index (inline) or 0-based line number (NDJSON)
-  std::string to;           // what was sent ("" if absent / unparseable)
-  std::string error;        // why, e.g. "domain label longer than 63 octets"
+  std::uint64_t index = 0; // array index (inline) or 0-based line number (NDJSON)
+  std::string to;          // what was sent ("" if absent / unparseable)
+  std::string error;       // why, e.g. "domain label longer than 63 octets"
 };
 
 using Tags = std::vector<std::pair<std::string, std::string>>;
 
 struct CampaignCreateRequest {
-  std::string id;  // "" = let the server assign one; else [A-Za-z0-9._:-]{1,64}
+  std::string id; // "" = let the server assign one; else [A-Za-z0-9._:-]{1,64}
   Mailbox from;
-  std::string message;  // raw RFC 5322 text, may hold {{name}} merge fields
+  std::string message; // raw RFC 5322 text, may hold {{name}} merge fields
   std::vector<RecipientInput> recipients;
   // Invalid entries of "recipients" (the request is still accepted).
   std::vector<RecipientRejection> rejected;
   Tags tags;
-  std::int64_t not_before_ms = 0;    // unix ms; 0 = now
-  std::int64_t expires_after_s = 0;  // 0 = server default
+  std::int64_t not_before_ms = 0;   // unix ms; 0 = now
+  std::int64_t expires_after_s = 0; // 0 = server default
 };
 
-struct MessageRequest {  // POST /v1/messages: one transactional message
+struct MessageRequest { // POST /v1/messages: one transactional message
   Mailbox from;
-  std::vector<RecipientInput> to;  // every address must be valid, else the whole request is 400
+  std::vector<RecipientInput> to; // every address must be valid, else the whole request is 400
   std::string message;
   Tags tags;
 };
 
-struct SuppressionRequest {  // PUT /v1/suppressions/{addr}
-  std::string reason;        // free text, may be empty
+struct SuppressionRequest { // PUT /v1/suppressions/{addr}
+  std::string reason;       // free text, may be empty
 };
 
 // Each returns bad_json with "line L, column C: <what>" for unparseable input, invalid_request
@@ -112,4 +112,4 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view text);
 // Campaign ids: 1..64 chars of [A-Za-z0-9._:-].
 bool is_valid_campaign_id(std::string_view id);
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

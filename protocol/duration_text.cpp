@@ -14,8 +14,7 @@ struct DurationUnit {
   char symbol;
   std::int64_t seconds;
 };
-constexpr DurationUnit kUnits[] = {
-    {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};  // largest first
+constexpr DurationUnit kUnits[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}; // largest first
 
 Error duration_error(std::string_view text, std::string_view why) {
   return make_error(error_code::invalid_request,
@@ -24,17 +23,20 @@ Error duration_error(std::string_view text, std::string_view why) {
 
 int unit_rank(char symbol) {
   for (int rank = 0; rank < 4; ++rank) {
-    if (kUnits[rank].symbol == symbol) return rank;
+    if (kUnits[rank].symbol == symbol)
+      return rank;
   }
   return -1;
 }
 
-}  // namespace
+} // namespace
 
 Result<std::int64_t> parse_duration_seconds(std::string_view text) {
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-  if (text.empty()) return duration_error(text, "is empty; write e.g. \"72h\" or \"1h30m\"");
-  if (text.front() == '-') return duration_error(text, "is negative; durations must be positive");
+  if (text.empty())
+    return duration_error(text, "is empty; write e.g. \"72h\" or \"1h30m\"");
+  if (text.front() == '-')
+    return duration_error(text, "is negative; durations must be positive");
   std::int64_t total = 0;
   int previous_rank = -1;
   std::size_t pos = 0;
@@ -42,7 +44,8 @@ Result<std::int64_t> parse_duration_seconds(std::string_view text) {
     const std::size_t digits_start = pos;
     std::int64_t amount = 0;
     for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
-      if (amount > (kMax - (text[pos] - '0')) / 10) return duration_error(text, "is too large");
+      if (amount > (kMax - (text[pos] - '0')) / 10)
+        return duration_error(text, "is too large");
       amount = amount * 10 + (text[pos] - '0');
     }
     if (pos == digits_start) {
@@ -51,17 +54,19 @@ Result<std::int64_t> parse_duration_seconds(std::string_view text) {
     if (pos == text.size())
       return duration_error(text, "needs a unit after the number: d, h, m or s");
     const int rank = unit_rank(text[pos]);
-    if (rank < 0) return duration_error(text, "has an unknown unit; use d, h, m or s");
+    if (rank < 0)
+      return duration_error(text, "has an unknown unit; use d, h, m or s");
     if (rank <= previous_rank) {
       return duration_error(text,
                             "must list units from largest to smallest, each once (\"1h30m\")");
     }
     previous_rank = rank;
     ++pos;
-    if (amount > (kMax - total) / kUnits[rank].seconds) return duration_error(text, "is too large");
+    if (amount > (kMax - total) / kUnits[rank].seconds)
+      return duration_error(text, "is too large");
     total += amount * kUnits[rank].seconds;
   }
   return total;
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -25,7 +25,8 @@ std::string syntax_error(std::string_view text, std::size_t offset, Position pos
 // Bytes that JSON strings must escape: controls, '"' and '\\'.
 constexpr auto kNeedsEscape = [] {
   std::array<bool, 256> table{};
-  for (int byte = 0; byte < 0x20; ++byte) table[byte] = true;
+  for (int byte = 0; byte < 0x20; ++byte)
+    table[byte] = true;
   table['"'] = table['\\'] = true;
   return table;
 }();
@@ -42,19 +43,19 @@ std::size_t clean_prefix(std::string_view text) {
     const std::uint64_t control = (word - kOnes * 0x20) & ~word & kHighBits;
     const std::uint64_t quote = has_zero_byte(word ^ (kOnes * '"'));
     const std::uint64_t backslash = has_zero_byte(word ^ (kOnes * '\\'));
-    if ((control | quote | backslash) != 0) break;
+    if ((control | quote | backslash) != 0)
+      break;
   }
   return pos;
 }
 
-template <class Number>
-void append_number(std::string& out, Number number) {
+template <class Number> void append_number(std::string& out, Number number) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
   out.append(buffer, end);
 }
 
-}  // namespace
+} // namespace
 
 Result<json::value> parse_complete(json::parser& parser, std::string_view text, Position position) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -64,7 +65,8 @@ Result<json::value> parse_complete(json::parser& parser, std::string_view text, 
   }
   json::error_code ec;
   const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  if (ec) return make_error(error_code::bad_json, syntax_error(text, consumed, position, ec));
+  if (ec)
+    return make_error(error_code::bad_json, syntax_error(text, consumed, position, ec));
   return parser.release();
 }
 
@@ -75,7 +77,8 @@ std::string describe_offset(std::string_view text, std::size_t offset, Position 
   const std::size_t line_start = last_newline == std::string_view::npos ? 0 : last_newline + 1;
   std::size_t column = 1;
   for (std::size_t pos = line_start; pos < offset; ++pos) {
-    if (!utf8::is_continuation(static_cast<unsigned char>(text[pos]))) ++column;
+    if (!utf8::is_continuation(static_cast<unsigned char>(text[pos])))
+      ++column;
   }
   std::string out;
   if (position == Position::line_and_column) {
@@ -91,7 +94,8 @@ void append_quoted(std::string& out, std::string_view text) {
   std::size_t clean_start = 0;
   for (std::size_t pos = clean_prefix(text); pos < text.size(); ++pos) {
     const auto byte = static_cast<unsigned char>(text[pos]);
-    if (!kNeedsEscape[byte]) continue;
+    if (!kNeedsEscape[byte])
+      continue;
     out.append(text.data() + clean_start, pos - clean_start);
     clean_start = pos + 1;
     const char short_form = byte == '"'    ? '"'
@@ -114,67 +118,69 @@ void append_quoted(std::string& out, std::string_view text) {
 
 bool append_scalar_as_string(std::string& out, const json::value& value) {
   switch (value.kind()) {
-    case json::kind::string:
-      append_quoted(out, view(value.get_string()));
-      return true;
-    case json::kind::bool_:
-      out += value.get_bool() ? "\"true\"" : "\"false\"";
-      return true;
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_: {
-      std::string number;
-      if (!scalar_to_string(value, number)) return false;
-      out += '"';
-      out += number;
-      out += '"';
-      return true;
-    }
-    default:
+  case json::kind::string:
+    append_quoted(out, view(value.get_string()));
+    return true;
+  case json::kind::bool_:
+    out += value.get_bool() ? "\"true\"" : "\"false\"";
+    return true;
+  case json::kind::int64:
+  case json::kind::uint64:
+  case json::kind::double_: {
+    std::string number;
+    if (!scalar_to_string(value, number))
       return false;
+    out += '"';
+    out += number;
+    out += '"';
+    return true;
+  }
+  default:
+    return false;
   }
 }
 
 bool scalar_to_string(const json::value& value, std::string& out) {
   out.clear();
   switch (value.kind()) {
-    case json::kind::string:
-      out.assign(view(value.get_string()));
-      return true;
-    case json::kind::bool_:
-      out = value.get_bool() ? "true" : "false";
-      return true;
-    case json::kind::int64:
-      append_number(out, value.get_int64());
-      return true;
-    case json::kind::uint64:
-      append_number(out, value.get_uint64());
-      return true;
-    case json::kind::double_:
-      if (!std::isfinite(value.get_double())) return false;
-      append_number(out, value.get_double());
-      return true;
-    default:
+  case json::kind::string:
+    out.assign(view(value.get_string()));
+    return true;
+  case json::kind::bool_:
+    out = value.get_bool() ? "true" : "false";
+    return true;
+  case json::kind::int64:
+    append_number(out, value.get_int64());
+    return true;
+  case json::kind::uint64:
+    append_number(out, value.get_uint64());
+    return true;
+  case json::kind::double_:
+    if (!std::isfinite(value.get_double()))
       return false;
+    append_number(out, value.get_double());
+    return true;
+  default:
+    return false;
   }
 }
 
 const char* kind_name(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "a number";
-    case json::kind::string:
-      return "a string";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
+  case json::kind::null:
+    return "null";
+  case json::kind::bool_:
+    return "a boolean";
+  case json::kind::int64:
+  case json::kind::uint64:
+  case json::kind::double_:
+    return "a number";
+  case json::kind::string:
+    return "a string";
+  case json::kind::array:
+    return "an array";
+  case json::kind::object:
+    return "an object";
   }
   return "unknown";
 }
@@ -184,12 +190,13 @@ std::string quote_for_message(std::string_view text, std::size_t max_bytes) {
   std::string printable(shown);
   for (std::size_t pos = utf8::find_invalid(printable); pos != std::string::npos;
        pos = utf8::find_invalid(printable)) {
-    printable[pos] = '?';  // keep messages valid UTF-8 whatever the caller passed
+    printable[pos] = '?'; // keep messages valid UTF-8 whatever the caller passed
   }
   std::string quoted;
   append_quoted(quoted, printable);
-  if (shown.size() < text.size()) quoted.insert(quoted.size() - 1, "...");
+  if (shown.size() < text.size())
+    quoted.insert(quoted.size() - 1, "...");
   return quoted;
 }
 
-}  // namespace volley::protocol::json_text
+} // namespace volley::protocol::json_text

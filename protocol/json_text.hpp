@@ -14,8 +14,8 @@
 namespace volley::protocol::json_text {
 
 enum class Position {
-  line_and_column,  // request bodies: "line 3, column 17: syntax error"
-  column_only,      // one NDJSON line: "column 17: syntax error"
+  line_and_column, // request bodies: "line 3, column 17: syntax error"
+  column_only,     // one NDJSON line: "column 17: syntax error"
 };
 
 // Parses text as exactly one JSON value (surrounding whitespace allowed) with a parser the caller
@@ -44,6 +44,8 @@ const char* kind_name(const boost::json::value& value);
 // a cut), so messages stay short and printable whatever the client sent.
 std::string quote_for_message(std::string_view text, std::size_t max_bytes = 64);
 
-inline std::string_view view(const boost::json::string& text) { return {text.data(), text.size()}; }
+inline std::string_view view(const boost::json::string& text) {
+  return {text.data(), text.size()};
+}
 
-}  // namespace volley::protocol::json_text
+} // namespace volley::protocol::json_text

@@ -34,10 +34,12 @@ Error type_error(const RecipientLocation& where, const std::string& field,
 // Writes the vars object as compact JSON with every value as a string; "" for an empty object.
 std::optional<Error> serialize_vars(const json::object& vars, const RecipientLocation& where,
                                     std::string& out) {
-  if (vars.empty()) return std::nullopt;
+  if (vars.empty())
+    return std::nullopt;
   out += '{';
   for (const json::key_value_pair& member : vars) {
-    if (out.size() > 1) out += ',';
+    if (out.size() > 1)
+      out += ',';
     json_text::append_quoted(out, member.key());
     out += ':';
     if (!json_text::append_scalar_as_string(out, member.value())) {
@@ -89,10 +91,11 @@ RecipientFields find_recipient_fields(const json::object& object) {
   return fields;
 }
 
-}  // namespace
+} // namespace
 
 std::string RecipientLocation::prefix() const {
-  if (array_name.empty()) return {};
+  if (array_name.empty())
+    return {};
   return "\"" + std::string(array_name) + "\"[" + std::to_string(index) + "].";
 }
 
@@ -101,7 +104,8 @@ Result<RecipientInput> decode_recipient_object(const json::object& object,
                                                const RecipientLocation& where,
                                                std::string* to_on_error) {
   const RecipientFields fields = find_recipient_fields(object);
-  if (to_on_error) to_on_error->clear();
+  if (to_on_error)
+    to_on_error->clear();
   if (fields.to && !fields.to->is_string())
     return type_error(where, "\"to\"", "a string", *fields.to);
   if (fields.to && to_on_error) {
@@ -117,7 +121,8 @@ Result<RecipientInput> decode_recipient_object(const json::object& object,
     }
   }
   if (fields.id) {
-    if (auto error = decode_crm_id(*fields.id, where, recipient.crm_id)) return *error;
+    if (auto error = decode_crm_id(*fields.id, where, recipient.crm_id))
+      return *error;
   }
   if (recipient.vars_json.size() > limits.max_vars_bytes) {
     return too_large("\"vars\" serialized", recipient.vars_json.size(), limits.max_vars_bytes);
@@ -125,10 +130,12 @@ Result<RecipientInput> decode_recipient_object(const json::object& object,
   if (recipient.crm_id.size() > limits.max_recipient_id_bytes) {
     return too_large("\"id\"", recipient.crm_id.size(), limits.max_recipient_id_bytes);
   }
-  if (!fields.to) return make_error(error_code::invalid_address, "\"to\" is missing");
+  if (!fields.to)
+    return make_error(error_code::invalid_address, "\"to\" is missing");
   recipient.to = json_text::view(fields.to->get_string());
   Result<Mailbox> mailbox = parse_mailbox(recipient.to);
-  if (!mailbox) return mailbox.error();
+  if (!mailbox)
+    return mailbox.error();
   recipient.mailbox = std::move(mailbox.value());
   return recipient;
 }
@@ -158,7 +165,8 @@ Result<RecipientInput> decode_line_with(json::parser& parser, std::string_view l
                                         const DecodeLimits& limits, std::string* to_on_error) {
   Result<json::value> parsed =
       json_text::parse_complete(parser, line, json_text::Position::column_only);
-  if (!parsed) return parsed.error();
+  if (!parsed)
+    return parsed.error();
   if (!parsed->is_object()) {
     return make_error(error_code::invalid_request,
                       std::string("line must be a JSON object like {\"to\": \"user@example.com\"}, "
@@ -168,13 +176,15 @@ Result<RecipientInput> decode_line_with(json::parser& parser, std::string_view l
   return decode_recipient_object(parsed->get_object(), limits, RecipientLocation{}, to_on_error);
 }
 
-}  // namespace
+} // namespace
 
 Result<RecipientInput> decode_recipient_line(std::string_view line, const DecodeLimits& limits,
                                              std::string* to_on_error) {
-  if (to_on_error) to_on_error->clear();
+  if (to_on_error)
+    to_on_error->clear();
   RecipientInput recipient;
-  if (decode_recipient_line_fast(line, limits, recipient)) return recipient;
+  if (decode_recipient_line_fast(line, limits, recipient))
+    return recipient;
   LineParserState& state = line_parser_state();
   state.clear();
   state.parser.reset(json::storage_ptr(&state.arena));
@@ -187,4 +197,4 @@ Result<RecipientInput> decode_recipient_line(std::string_view line, const Decode
   return decode_recipient_line(line, limits, nullptr);
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -14,10 +14,10 @@ namespace volley::protocol {
 
 // Where the object sits, for field paths in messages: nowhere (an NDJSON line) or array[index].
 struct RecipientLocation {
-  std::string_view array_name;  // "" for an NDJSON line
+  std::string_view array_name; // "" for an NDJSON line
   std::uint64_t index = 0;
 
-  std::string prefix() const;  // "" or "\"recipients\"[12]."
+  std::string prefix() const; // "" or "\"recipients\"[12]."
 };
 
 // Error codes tell callers how to treat a failure:
@@ -30,4 +30,4 @@ Result<RecipientInput> decode_recipient_object(const boost::json::object& object
                                                const RecipientLocation& where,
                                                std::string* to_on_error);
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -13,9 +13,9 @@ namespace volley::protocol {
 
 namespace {
 
-constexpr std::size_t kMaxVarsForFastPath = 32;  // more keys: the DOM decoder handles duplicates
+constexpr std::size_t kMaxVarsForFastPath = 32; // more keys: the DOM decoder handles duplicates
 
-}  // namespace
+} // namespace
 
 void RecipientLineHandler::start(RecipientInput& out, const DecodeLimits& limits,
                                  std::size_t line_bytes) {
@@ -30,12 +30,13 @@ void RecipientLineHandler::start(RecipientInput& out, const DecodeLimits& limits
 }
 
 bool RecipientLineHandler::give_up(error_code& ec) {
-  ec = boost::json::error::exception;  // any failure: the DOM decoder will say what is wrong
+  ec = boost::json::error::exception; // any failure: the DOM decoder will say what is wrong
   return false;
 }
 
 std::string_view RecipientLineHandler::whole(string_view last_part) {
-  if (part_.empty()) return last_part;
+  if (part_.empty())
+    return last_part;
   part_.append(last_part.data(), last_part.size());
   return part_;
 }
@@ -46,7 +47,8 @@ bool RecipientLineHandler::begin_container(bool is_object, error_code& ec) {
     return true;
   }
   if (depth_ == 0) {
-    if (!is_object) return give_up(ec);
+    if (!is_object)
+      return give_up(ec);
     depth_ = 1;
     return true;
   }
@@ -75,10 +77,11 @@ bool RecipientLineHandler::end_container(error_code& ec) {
   if (in_vars_) {
     in_vars_ = false;
     if (out_->vars_json.size() == 1) {
-      out_->vars_json.clear();  // {} -> ""
+      out_->vars_json.clear(); // {} -> ""
     } else {
       out_->vars_json += '}';
-      if (out_->vars_json.size() > limits_->max_vars_bytes) return give_up(ec);
+      if (out_->vars_json.size() > limits_->max_vars_bytes)
+        return give_up(ec);
     }
     member_ = Member::none;
   }
@@ -86,23 +89,34 @@ bool RecipientLineHandler::end_container(error_code& ec) {
   return true;
 }
 
-bool RecipientLineHandler::on_object_begin(error_code& ec) { return begin_container(true, ec); }
-bool RecipientLineHandler::on_array_begin(error_code& ec) { return begin_container(false, ec); }
-bool RecipientLineHandler::on_object_end(std::size_t, error_code& ec) { return end_container(ec); }
-bool RecipientLineHandler::on_array_end(std::size_t, error_code& ec) { return end_container(ec); }
+bool RecipientLineHandler::on_object_begin(error_code& ec) {
+  return begin_container(true, ec);
+}
+bool RecipientLineHandler::on_array_begin(error_code& ec) {
+  return begin_container(false, ec);
+}
+bool RecipientLineHandler::on_object_end(std::size_t, error_code& ec) {
+  return end_container(ec);
+}
+bool RecipientLineHandler::on_array_end(std::size_t, error_code& ec) {
+  return end_container(ec);
+}
 
 bool RecipientLineHandler::on_key_part(string_view text, std::size_t, error_code&) {
-  if (!skipping()) part_.append(text.data(), text.size());
+  if (!skipping())
+    part_.append(text.data(), text.size());
   return true;
 }
 
 bool RecipientLineHandler::on_string_part(string_view text, std::size_t, error_code&) {
-  if (!skipping()) part_.append(text.data(), text.size());
+  if (!skipping())
+    part_.append(text.data(), text.size());
   return true;
 }
 
 bool RecipientLineHandler::on_key(string_view text, std::size_t, error_code& ec) {
-  if (skipping()) return true;
+  if (skipping())
+    return true;
   const std::string_view key = whole(text);
   bool ok = true;
   if (in_vars_) {
@@ -127,21 +141,26 @@ bool RecipientLineHandler::start_member(std::string_view key, error_code& ec) {
     member_ = Member::id;
     seen = &seen_id_;
   }
-  if (seen == nullptr) return true;
-  if (*seen) return give_up(ec);  // duplicate member: the DOM decoder keeps the last one
+  if (seen == nullptr)
+    return true;
+  if (*seen)
+    return give_up(ec); // duplicate member: the DOM decoder keeps the last one
   *seen = true;
   return true;
 }
 
 bool RecipientLineHandler::add_var_key(std::string_view key, error_code& ec) {
   std::string& vars = out_->vars_json;
-  if (var_keys_.size() == kMaxVarsForFastPath) return give_up(ec);
-  if (vars.size() > 1) vars += ',';
+  if (var_keys_.size() == kMaxVarsForFastPath)
+    return give_up(ec);
+  if (vars.size() > 1)
+    vars += ',';
   const std::size_t start = vars.size();
   json_text::append_quoted(vars, key);
   const std::string_view quoted(vars.data() + start, vars.size() - start);
   for (const auto& [offset, length] : var_keys_) {
-    if (std::string_view(vars.data() + offset, length) == quoted) return give_up(ec);
+    if (std::string_view(vars.data() + offset, length) == quoted)
+      return give_up(ec);
   }
   var_keys_.emplace_back(start, quoted.size());
   vars += ':';
@@ -149,7 +168,8 @@ bool RecipientLineHandler::add_var_key(std::string_view key, error_code& ec) {
 }
 
 bool RecipientLineHandler::on_string(string_view text, std::size_t, error_code& ec) {
-  if (skipping()) return true;
+  if (skipping())
+    return true;
   const std::string_view value = whole(text);
   bool ok = true;
   if (in_vars_) {
@@ -184,12 +204,13 @@ bool RecipientLineHandler::add_var_number(const char* text, std::size_t size, er
   return vars.size() <= limits_->max_vars_bytes || give_up(ec);
 }
 
-template <class Integer>
-bool RecipientLineHandler::on_integer(Integer value, error_code& ec) {
-  if (skipping()) return true;
+template <class Integer> bool RecipientLineHandler::on_integer(Integer value, error_code& ec) {
+  if (skipping())
+    return true;
   char buffer[24];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  if (in_vars_) return add_var_number(buffer, end - buffer, ec);
+  if (in_vars_)
+    return add_var_number(buffer, end - buffer, ec);
   const Member member = std::exchange(member_, Member::none);
   if (member == Member::id) {
     out_->crm_id.assign(buffer, end);
@@ -207,9 +228,11 @@ bool RecipientLineHandler::on_uint64(std::uint64_t value, string_view, error_cod
 }
 
 bool RecipientLineHandler::on_double(double value, string_view, error_code& ec) {
-  if (skipping()) return true;
+  if (skipping())
+    return true;
   if (in_vars_) {
-    if (!std::isfinite(value)) return give_up(ec);
+    if (!std::isfinite(value))
+      return give_up(ec);
     char buffer[32];
     const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
     return add_var_number(buffer, end - buffer, ec);
@@ -218,7 +241,8 @@ bool RecipientLineHandler::on_double(double value, string_view, error_code& ec) 
 }
 
 bool RecipientLineHandler::on_bool(bool value, error_code& ec) {
-  if (skipping()) return true;
+  if (skipping())
+    return true;
   if (in_vars_) {
     const std::string_view text = value ? "true" : "false";
     return add_var_number(text.data(), text.size(), ec);
@@ -227,8 +251,10 @@ bool RecipientLineHandler::on_bool(bool value, error_code& ec) {
 }
 
 bool RecipientLineHandler::on_null(error_code& ec) {
-  if (skipping()) return true;
-  if (in_vars_) return give_up(ec);
+  if (skipping())
+    return true;
+  if (in_vars_)
+    return give_up(ec);
   const Member member = std::exchange(member_, Member::none);
   return member == Member::vars || member == Member::id || member == Member::other || give_up(ec);
 }
@@ -240,11 +266,13 @@ bool decode_recipient_line_fast(std::string_view line, const DecodeLimits& limit
   parser.handler().start(out, limits, line.size());
   boost::json::error_code ec;
   const std::size_t consumed = parser.write_some(false, line.data(), line.size(), ec);
-  if (ec || consumed != line.size() || !parser.handler().has_to()) return false;
+  if (ec || consumed != line.size() || !parser.handler().has_to())
+    return false;
   Result<Mailbox> mailbox = parse_mailbox(out.to);
-  if (!mailbox) return false;
+  if (!mailbox)
+    return false;
   out.mailbox = std::move(mailbox.value());
   return true;
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

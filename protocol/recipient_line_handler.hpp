@@ -16,7 +16,7 @@
 namespace volley::protocol {
 
 class RecipientLineHandler {
- public:
+public:
   using error_code = boost::json::error_code;
   using string_view = boost::json::string_view;
   static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
@@ -48,31 +48,30 @@ class RecipientLineHandler {
   bool on_comment_part(string_view, error_code&) { return true; }
   bool on_comment(string_view, error_code&) { return true; }
 
- private:
+private:
   enum class Member { none, to, vars, id, other };
 
   static bool give_up(error_code& ec);
   bool skipping() const { return skip_depth_ != 0; }
   bool begin_container(bool is_object, error_code& ec);
   bool end_container(error_code& ec);
-  std::string_view whole(string_view last_part);            // joins parts buffered in part_
-  bool start_member(std::string_view key, error_code& ec);  // a key of the line's object
+  std::string_view whole(string_view last_part);           // joins parts buffered in part_
+  bool start_member(std::string_view key, error_code& ec); // a key of the line's object
   bool add_var_key(std::string_view key, error_code& ec);
   bool add_var_number(const char* text, std::size_t size, error_code& ec);
   bool top_level_string(std::string_view text, error_code& ec);
-  template <class Integer>
-  bool on_integer(Integer value, error_code& ec);
+  template <class Integer> bool on_integer(Integer value, error_code& ec);
 
   RecipientInput* out_ = nullptr;
   const DecodeLimits* limits_ = nullptr;
-  std::size_t line_bytes_ = 0;  // capacity hint for vars_json
-  std::size_t depth_ = 0;  // 1 = inside the line's object, 2 = inside "vars" or a skipped value
-  std::size_t skip_depth_ = 0;  // != 0 while inside the value of an unknown member
+  std::size_t line_bytes_ = 0; // capacity hint for vars_json
+  std::size_t depth_ = 0;      // 1 = inside the line's object, 2 = inside "vars" or a skipped value
+  std::size_t skip_depth_ = 0; // != 0 while inside the value of an unknown member
   Member member_ = Member::none;
   bool in_vars_ = false;
   bool seen_to_ = false, seen_vars_ = false, seen_id_ = false, to_is_string_ = false;
   std::string part_;
-  std::vector<std::pair<std::size_t, std::size_t>> var_keys_;  // escaped keys in vars_json
+  std::vector<std::pair<std::size_t, std::size_t>> var_keys_; // escaped keys in vars_json
 };
 
 // Decodes line with the per-thread SAX parser. Returns true with out filled for a valid recipient;
@@ -80,4 +79,4 @@ class RecipientLineHandler {
 bool decode_recipient_line_fast(std::string_view line, const DecodeLimits& limits,
                                 RecipientInput& out);
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

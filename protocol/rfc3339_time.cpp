@@ -14,24 +14,27 @@ constexpr std::string_view kShape = "; expected YYYY-MM-DDTHH:MM:SS[.frac] then 
 
 // Reads fixed-width fields left to right; any mismatch leaves ok() false.
 class DateTimeCursor {
- public:
+public:
   explicit DateTimeCursor(std::string_view text) : text_(text) {}
 
   int digits(std::size_t count) {
     int value = 0;
     for (std::size_t i = 0; i < count; ++i, ++pos_) {
-      if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9') return fail();
+      if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
+        return fail();
       value = value * 10 + (text_[pos_] - '0');
     }
     return value;
   }
   bool accept(std::string_view choices) {
-    if (pos_ >= text_.size() || choices.find(text_[pos_]) == std::string_view::npos) return false;
+    if (pos_ >= text_.size() || choices.find(text_[pos_]) == std::string_view::npos)
+      return false;
     ++pos_;
     return true;
   }
   void expect(std::string_view choices) {
-    if (!accept(choices)) fail();
+    if (!accept(choices))
+      fail();
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   // Fraction after '.': at least one digit; returns whole milliseconds (extra digits truncated).
@@ -39,16 +42,19 @@ class DateTimeCursor {
     int ms = 0;
     std::size_t count = 0;
     for (; pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9'; ++pos_, ++count) {
-      if (count < 3) ms = ms * 10 + (text_[pos_] - '0');
+      if (count < 3)
+        ms = ms * 10 + (text_[pos_] - '0');
     }
-    if (count == 0) return fail();
-    for (; count < 3; ++count) ms *= 10;
+    if (count == 0)
+      return fail();
+    for (; count < 3; ++count)
+      ms *= 10;
     return ms;
   }
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == text_.size(); }
 
- private:
+private:
   int fail() {
     ok_ = false;
     pos_ = text_.size();
@@ -60,18 +66,18 @@ class DateTimeCursor {
 };
 
 Error time_error(std::string_view text, std::string_view why) {
-  return make_error(
-      error_code::invalid_request,
-      json_text::quote_for_message(text) + " is not an RFC 3339 date-time: " + std::string(why));
+  return make_error(error_code::invalid_request,
+                    json_text::quote_for_message(text) +
+                        " is not an RFC 3339 date-time: " + std::string(why));
 }
 
 struct UtcOffset {
-  int sign = 0;  // 0 = Z
+  int sign = 0; // 0 = Z
   int hours = 0;
   int minutes = 0;
 };
 
-}  // namespace
+} // namespace
 
 Result<std::int64_t> parse_rfc3339_ms(std::string_view text) {
   DateTimeCursor cursor(text);
@@ -100,9 +106,12 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view text) {
   const std::chrono::year_month_day date{std::chrono::year{year},
                                          std::chrono::month{static_cast<unsigned>(month)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok()) return time_error(text, "no such calendar date");
-  if (hour > 23 || minute > 59 || second > 60) return time_error(text, "time of day out of range");
-  if (offset.hours > 23 || offset.minutes > 59) return time_error(text, "UTC offset out of range");
+  if (!date.ok())
+    return time_error(text, "no such calendar date");
+  if (hour > 23 || minute > 59 || second > 60)
+    return time_error(text, "time of day out of range");
+  if (offset.hours > 23 || offset.minutes > 59)
+    return time_error(text, "UTC offset out of range");
   const std::int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
   const std::int64_t local_seconds = ((days * 24 + hour) * 60 + minute) * 60 + second;
   const std::int64_t offset_seconds =
@@ -110,4 +119,4 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view text) {
   return (local_seconds - offset_seconds) * 1000 + millis;
 }
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -9,7 +9,7 @@ namespace volley::protocol::utf8 {
 
 struct DecodedChar {
   char32_t code_point = 0;
-  std::size_t length = 0;  // bytes consumed; 0 = invalid sequence at this position
+  std::size_t length = 0; // bytes consumed; 0 = invalid sequence at this position
 };
 
 // Decodes the UTF-8 sequence starting at text[pos] (pos < text.size()).
@@ -22,6 +22,8 @@ std::size_t find_invalid(std::string_view text);
 std::string_view truncate(std::string_view text, std::size_t max_bytes);
 
 // True for a byte that continues a multi-byte sequence (10xxxxxx).
-constexpr bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+constexpr bool is_continuation(unsigned char byte) {
+  return (byte & 0xC0) == 0x80;
+}
 
-}  // namespace volley::protocol::utf8
+} // namespace volley::protocol::utf8

@@ -15,7 +15,8 @@ using volley::protocol::Mailbox;
 using volley::protocol::parse_mailbox;
 
 void require(bool condition) {
-  if (!condition) std::abort();
+  if (!condition)
+    std::abort();
 }
 
 void check_parsed(std::string_view input, const Mailbox& mailbox) {
@@ -23,7 +24,8 @@ void check_parsed(std::string_view input, const Mailbox& mailbox) {
   require(!mailbox.local_part.empty() && mailbox.local_part.size() <= 64);
   require(!mailbox.domain.empty() && mailbox.domain.size() <= 255);
   require(volley::protocol::utf8::find_invalid(input) == std::string_view::npos);
-  for (char c : mailbox.domain) require(!(c >= 'A' && c <= 'Z') || mailbox.domain[0] == '[');
+  for (char c : mailbox.domain)
+    require(!(c >= 'A' && c <= 'Z') || mailbox.domain[0] == '[');
   const volley::Result<Mailbox> again = parse_mailbox(mailbox.text());
   require(again.ok());
   require(again->local_part == mailbox.local_part && again->domain == mailbox.domain);
@@ -33,7 +35,7 @@ void check_parsed(std::string_view input, const Mailbox& mailbox) {
   require(canonical_again->canonical() == canonical);
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -20,7 +20,8 @@ using namespace volley;
 using namespace volley::protocol;
 
 void require(bool condition) {
-  if (!condition) std::abort();
+  if (!condition)
+    std::abort();
 }
 
 DecodeLimits small_limits() {
@@ -42,11 +43,13 @@ void check_error(const Error& error) {
 
 void check_vars_json(const std::string& vars_json, const DecodeLimits& limits) {
   require(vars_json.size() <= limits.max_vars_bytes);
-  if (vars_json.empty()) return;
+  if (vars_json.empty())
+    return;
   boost::json::error_code ec;
   const boost::json::value vars = boost::json::parse(vars_json, ec);
   require(!ec && vars.is_object() && !vars.get_object().empty());
-  for (const auto& member : vars.get_object()) require(member.value().is_string());
+  for (const auto& member : vars.get_object())
+    require(member.value().is_string());
 }
 
 void check_recipient(const RecipientInput& recipient, const DecodeLimits& limits) {
@@ -66,11 +69,13 @@ void check_tags(const Tags& tags, const DecodeLimits& limits) {
 
 void fuzz_campaign(std::string_view input, const DecodeLimits& limits) {
   const Result<CampaignCreateRequest> decoded = decode_campaign_create(input, limits);
-  if (!decoded.ok()) return check_error(decoded.error());
+  if (!decoded.ok())
+    return check_error(decoded.error());
   require(decoded->id.empty() || is_valid_campaign_id(decoded->id));
   require(!decoded->message.empty() && decoded->message.size() <= limits.max_message_bytes);
   require(decoded->recipients.size() + decoded->rejected.size() <= limits.max_inline_recipients);
-  for (const RecipientInput& recipient : decoded->recipients) check_recipient(recipient, limits);
+  for (const RecipientInput& recipient : decoded->recipients)
+    check_recipient(recipient, limits);
   for (const RecipientRejection& rejection : decoded->rejected) {
     require(rejection.index < limits.max_inline_recipients && !rejection.error.empty());
     require(rejection.to.size() <= 320);
@@ -81,16 +86,19 @@ void fuzz_campaign(std::string_view input, const DecodeLimits& limits) {
 
 void fuzz_message(std::string_view input, const DecodeLimits& limits) {
   const Result<MessageRequest> decoded = decode_message_request(input, limits);
-  if (!decoded.ok()) return check_error(decoded.error());
+  if (!decoded.ok())
+    return check_error(decoded.error());
   require(!decoded->to.empty() && decoded->to.size() <= limits.max_inline_recipients);
-  for (const RecipientInput& recipient : decoded->to) check_recipient(recipient, limits);
+  for (const RecipientInput& recipient : decoded->to)
+    check_recipient(recipient, limits);
   check_tags(decoded->tags, limits);
 }
 
 // Differential check: whatever the SAX fast path accepts, the DOM decoder accepts identically.
 void check_fast_path_agrees(std::string_view line, const DecodeLimits& limits) {
   RecipientInput fast;
-  if (!decode_recipient_line_fast(line, limits, fast)) return;
+  if (!decode_recipient_line_fast(line, limits, fast))
+    return;
   boost::json::error_code ec;
   const boost::json::value value = boost::json::parse(line, ec);
   require(!ec && value.is_object());
@@ -108,14 +116,16 @@ void fuzz_ndjson(std::string_view input, const DecodeLimits& limits) {
   std::string to_on_error;
   auto on_line = [&](std::uint64_t, std::string_view line, bool too_long) {
     require(line.size() <= 512);
-    if (too_long) return;
+    if (too_long)
+      return;
     check_fast_path_agrees(line, limits);
     const Result<RecipientInput> decoded = decode_recipient_line(line, limits, &to_on_error);
-    if (decoded.ok()) return check_recipient(decoded.value(), limits);
+    if (decoded.ok())
+      return check_recipient(decoded.value(), limits);
     check_error(decoded.error());
     require(to_on_error.size() <= 320);
   };
-  const std::size_t half = input.size() / 2;  // two chunks, so lines also cross a boundary
+  const std::size_t half = input.size() / 2; // two chunks, so lines also cross a boundary
   splitter.feed(input.substr(0, half), on_line);
   splitter.feed(input.substr(half), on_line);
   splitter.finish(on_line);
@@ -128,7 +138,8 @@ void fuzz_scalars(std::string_view input) {
   else
     check_error(seconds.error());
   const Result<std::int64_t> ms = parse_rfc3339_ms(input);
-  if (!ms.ok()) check_error(ms.error());
+  if (!ms.ok())
+    check_error(ms.error());
   const Result<SuppressionRequest> suppression = decode_suppression_request(input);
   if (suppression.ok())
     require(suppression->reason.size() <= 1024);
@@ -136,7 +147,7 @@ void fuzz_scalars(std::string_view input) {
     check_error(suppression.error());
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

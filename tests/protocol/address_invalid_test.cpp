@@ -11,13 +11,17 @@ namespace {
 
 struct InvalidAddress {
   std::string input;
-  std::string message_part;  // must occur in the error message
+  std::string message_part; // must occur in the error message
 };
 
-std::string repeat(char c, std::size_t count) { return std::string(count, c); }
+std::string repeat(char c, std::size_t count) {
+  return std::string(count, c);
+}
 
 // Prints the case so a failing parameter is easy to find.
-void PrintTo(const InvalidAddress& c, std::ostream* os) { *os << testing::PrintToString(c.input); }
+void PrintTo(const InvalidAddress& c, std::ostream* os) {
+  *os << testing::PrintToString(c.input);
+}
 
 class InvalidAddressTest : public testing::TestWithParam<InvalidAddress> {};
 
@@ -139,9 +143,9 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidAddress{"a@" + repeat('d', 63) + "." + repeat('d', 63) + "." + repeat('d', 63) +
                            "." + repeat('d', 63),
                        "address is 257 octets; the limit is 254"},
-        InvalidAddress{
-            repeat('l', 64) + "@" + repeat('a', 63) + "." + repeat('b', 63) + "." + repeat('c', 62),
-            "address is 255 octets; the limit is 254"}));
+        InvalidAddress{repeat('l', 64) + "@" + repeat('a', 63) + "." + repeat('b', 63) + "." +
+                           repeat('c', 62),
+                       "address is 255 octets; the limit is 254"}));
 
 TEST(InvalidAddressMessage, HyphenMessageIsExact) {
   Result<Mailbox> parsed = parse_mailbox("user@-abc.example.com");
@@ -158,7 +162,8 @@ TEST(InvalidAddressMessage, LocalPartLengthMessageIsExact) {
 
 TEST(InvalidAddressMessage, UtfEightLocalPartIsCountedInOctets) {
   std::string local;
-  for (int i = 0; i < 32; ++i) local += "\xC3\xA9";  // 64 octets
+  for (int i = 0; i < 32; ++i)
+    local += "\xC3\xA9"; // 64 octets
   EXPECT_TRUE(parse_mailbox(local + "@example.com").ok());
   Result<Mailbox> parsed = parse_mailbox(local + "e@example.com");
   ASSERT_FALSE(parsed.ok());
@@ -173,5 +178,5 @@ TEST(InvalidAddressMessage, LongLabelIsQuotedShortened) {
             "domain label \"" + repeat('d', 64) + "...\" is 70 octets; the limit is 63");
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

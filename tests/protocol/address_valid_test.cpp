@@ -15,11 +15,14 @@ struct ValidAddress {
   std::string domain;
 };
 
-std::string repeat(char c, std::size_t count) { return std::string(count, c); }
+std::string repeat(char c, std::size_t count) {
+  return std::string(count, c);
+}
 
-std::string e_acute(int count) {  // U+00E9, two octets each
+std::string e_acute(int count) { // U+00E9, two octets each
   std::string text;
-  for (int i = 0; i < count; ++i) text += "\xC3\xA9";
+  for (int i = 0; i < count; ++i)
+    text += "\xC3\xA9";
   return text;
 }
 
@@ -88,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
                      "cher.de"},
         ValidAddress{"emoji\xF0\x9F\x98\x80@example.com", "emoji\xF0\x9F\x98\x80", "example.com"},
         ValidAddress{repeat('l', 64) + "@example.com", repeat('l', 64), "example.com"},
-        ValidAddress{e_acute(32) + "@example.com", e_acute(32), "example.com"},  // 64 octets
+        ValidAddress{e_acute(32) + "@example.com", e_acute(32), "example.com"}, // 64 octets
         ValidAddress{"u@" + repeat('d', 63) + ".com", "u", repeat('d', 63) + ".com"},
         ValidAddress{repeat('l', 64) + "@" + kLongestDomain, repeat('l', 64), kLongestDomain}));
 
@@ -122,5 +125,5 @@ TEST(MailboxText, KeepsLocalPartAsGiven) {
   EXPECT_EQ(parsed->text(), "Mixed.Case@example.org");
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

@@ -11,9 +11,9 @@ namespace {
 
 Result<CampaignCreateRequest> decode_with_recipients(const std::string& recipients_json,
                                                      const DecodeLimits& limits = {}) {
-  return decode_campaign_create(
-      R"({"from": "news@example.com", "message": "x", "recipients": )" + recipients_json + "}",
-      limits);
+  return decode_campaign_create(R"({"from": "news@example.com", "message": "x", "recipients": )" +
+                                    recipients_json + "}",
+                                limits);
 }
 
 TEST(CampaignRecipients, InvalidEntriesAreRejectedAndTheRequestStaysValid) {
@@ -55,7 +55,8 @@ TEST(CampaignRecipients, InvalidEntriesAreRejectedAndTheRequestStaysValid) {
 
 TEST(CampaignRecipients, WrongTypeInsideAnEntryFailsWithFullPath) {
   std::string entries = "[";
-  for (int i = 0; i < 12; ++i) entries += R"({"to": "r)" + std::to_string(i) + R"(@example.com"},)";
+  for (int i = 0; i < 12; ++i)
+    entries += R"({"to": "r)" + std::to_string(i) + R"(@example.com"},)";
   entries += R"({"to": "r12@example.com", "vars": {"name": ["Ann"]}}])";
   Result<CampaignCreateRequest> decoded = decode_with_recipients(entries);
   ASSERT_FALSE(decoded.ok());
@@ -69,7 +70,9 @@ struct EntryTypeCase {
   std::string message;
 };
 
-void PrintTo(const EntryTypeCase& c, std::ostream* os) { *os << c.entry; }
+void PrintTo(const EntryTypeCase& c, std::ostream* os) {
+  *os << c.entry;
+}
 
 class RecipientEntryTypeTest : public testing::TestWithParam<EntryTypeCase> {};
 
@@ -133,12 +136,13 @@ TEST(CampaignRecipients, EmptyVarsObjectGivesEmptyVarsJson) {
 
 TEST(CampaignRecipients, RejectionEchoOfHugeToIsCutOnUtf8Boundary) {
   std::string long_to;
-  for (int i = 0; i < 200; ++i) long_to += "\xC3\xA9";  // 400 octets, not a valid address
+  for (int i = 0; i < 200; ++i)
+    long_to += "\xC3\xA9"; // 400 octets, not a valid address
   Result<CampaignCreateRequest> decoded = decode_with_recipients(R"([{"to": ")" + long_to + "\"}]");
   ASSERT_TRUE(decoded.ok());
   ASSERT_EQ(decoded->rejected.size(), 1u);
   EXPECT_EQ(decoded->rejected[0].to, long_to.substr(0, 320));
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

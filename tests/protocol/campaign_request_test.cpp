@@ -75,7 +75,9 @@ struct FieldErrorCase {
   std::string message;
 };
 
-void PrintTo(const FieldErrorCase& c, std::ostream* os) { *os << c.message; }
+void PrintTo(const FieldErrorCase& c, std::ostream* os) {
+  *os << c.message;
+}
 
 class CampaignFieldErrorTest : public testing::TestWithParam<FieldErrorCase> {};
 
@@ -173,5 +175,5 @@ TEST(CampaignCreate, TagsAtLimitAcceptedOneMoreRejected) {
                "\"tags\".\"abcd\" key is 4 bytes; the limit is 3");
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

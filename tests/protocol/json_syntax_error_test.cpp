@@ -11,10 +11,12 @@ namespace {
 
 struct SyntaxCase {
   std::string body;
-  std::string message;  // exact
+  std::string message; // exact
 };
 
-void PrintTo(const SyntaxCase& c, std::ostream* os) { *os << testing::PrintToString(c.body); }
+void PrintTo(const SyntaxCase& c, std::ostream* os) {
+  *os << testing::PrintToString(c.body);
+}
 
 class BodySyntaxErrorTest : public testing::TestWithParam<SyntaxCase> {};
 
@@ -94,5 +96,5 @@ INSTANTIATE_TEST_SUITE_P(
                     SyntaxCase{"", "line is empty; send a JSON object"},
                     SyntaxCase{"   ", "line is empty; send a JSON object"}));
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

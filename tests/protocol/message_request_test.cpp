@@ -38,7 +38,9 @@ struct ToErrorCase {
   std::string message;
 };
 
-void PrintTo(const ToErrorCase& c, std::ostream* os) { *os << c.to_json; }
+void PrintTo(const ToErrorCase& c, std::ostream* os) {
+  *os << c.to_json;
+}
 
 class MessageToErrorTest : public testing::TestWithParam<ToErrorCase> {};
 
@@ -132,5 +134,5 @@ TEST(SuppressionRequest, WrongTypeTooLongAndBadJsonFail) {
   EXPECT_EQ(bad.error().message, "line 1, column 11: syntax error");
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

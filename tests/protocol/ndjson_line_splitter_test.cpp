@@ -1,13 +1,13 @@
 // NdjsonLineSplitter: the same lines whatever the chunking (every split point, byte by byte,
 // random), CRLF, blank lines, too-long lines at the limit +-1, final line without newline, and
 // zero-copy delivery of lines inside one chunk.
-#include "protocol/ndjson_line_splitter.hpp"
-
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
+
+#include "protocol/ndjson_line_splitter.hpp"
 
 namespace volley::protocol {
 namespace {
@@ -50,7 +50,9 @@ struct SplitCase {
   std::uint64_t lines_seen;
 };
 
-void PrintTo(const SplitCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const SplitCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class SplitterTest : public testing::TestWithParam<SplitCase> {};
 
@@ -78,7 +80,8 @@ TEST_P(SplitterTest, ThreeChunksCutAtEveryPairOfPositions) {
 TEST_P(SplitterTest, OneByteChunksAndLineCount) {
   const SplitCase& c = GetParam();
   std::vector<std::size_t> cuts;
-  for (std::size_t pos = 1; pos < c.stream.size(); ++pos) cuts.push_back(pos);
+  for (std::size_t pos = 1; pos < c.stream.size(); ++pos)
+    cuts.push_back(pos);
   EXPECT_EQ(split(c.stream, c.max_line, cuts), c.lines);
   NdjsonLineSplitter splitter(c.max_line);
   auto ignore = [](std::uint64_t, std::string_view, bool) {};
@@ -159,8 +162,10 @@ TEST(Splitter, RandomStreamsMatchAReferenceSplit) {
     const int line_count = random() % 30;
     for (int i = 0; i < line_count; ++i) {
       std::string text(random() % 60, 'x');
-      for (char& c : text) c = "ab {}\":,"[random() % 8];
-      if (text.find_first_not_of(' ') == std::string::npos) text = "z";
+      for (char& c : text)
+        c = "ab {}\":,"[random() % 8];
+      if (text.find_first_not_of(' ') == std::string::npos)
+        text = "z";
       const bool crlf = random() % 2 == 0;
       stream += text + (crlf ? "\r\n" : "\n");
       const bool too_long = text.size() > max_line;
@@ -174,5 +179,5 @@ TEST(Splitter, RandomStreamsMatchAReferenceSplit) {
   }
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

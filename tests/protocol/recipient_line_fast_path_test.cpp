@@ -14,10 +14,12 @@ namespace {
 
 struct FastPathCase {
   std::string line;
-  bool fast;  // expected to be decided by the fast path
+  bool fast; // expected to be decided by the fast path
 };
 
-void PrintTo(const FastPathCase& c, std::ostream* os) { *os << c.line; }
+void PrintTo(const FastPathCase& c, std::ostream* os) {
+  *os << c.line;
+}
 
 DecodeLimits test_limits() {
   DecodeLimits limits;
@@ -29,7 +31,8 @@ DecodeLimits test_limits() {
 Result<RecipientInput> decode_with_dom(const std::string& line, const DecodeLimits& limits) {
   boost::json::error_code ec;
   boost::json::value value = boost::json::parse(line, ec);
-  if (ec || !value.is_object()) return make_error(error_code::bad_json, "not an object");
+  if (ec || !value.is_object())
+    return make_error(error_code::bad_json, "not an object");
   return decode_recipient_object(value.get_object(), limits, RecipientLocation{}, nullptr);
 }
 
@@ -55,12 +58,14 @@ TEST_P(FastPathTest, AgreesWithDomDecoder) {
   }
   Result<RecipientInput> public_result = decode_recipient_line(GetParam().line, limits);
   ASSERT_EQ(public_result.ok(), dom.ok());
-  if (dom.ok()) expect_same(public_result.value(), dom.value());
+  if (dom.ok())
+    expect_same(public_result.value(), dom.value());
 }
 
 std::string many_vars(int count) {
   std::string vars;
-  for (int i = 0; i < count; ++i) vars += (i ? ",\"" : "\"") + std::to_string(i) + "\":1";
+  for (int i = 0; i < count; ++i)
+    vars += (i ? ",\"" : "\"") + std::to_string(i) + "\":1";
   return "{\"to\":\"a@example.com\",\"vars\":{" + vars + "}}";
 }
 
@@ -74,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
         FastPathCase{R"({"to":"a@example.com"})", true},
         FastPathCase{R"({"to":"a@example.com","vars":{"a":"b","n":-1,"d":2.5,"t":true},"id":5})",
                      true},
-        FastPathCase{R"({"to":"a@example.com","id":18446744073709551615})", false},  // id > 8
+        FastPathCase{R"({"to":"a@example.com","id":18446744073709551615})", false}, // id > 8
         FastPathCase{R"({"to":"a@example.com","id":12345678})", true},
         FastPathCase{R"({"x":{"deep":[1,{"to":"no"}]},"to":"a@example.com","y":[],"z":null,"w":2})",
                      true},
@@ -83,8 +88,8 @@ INSTANTIATE_TEST_SUITE_P(
         FastPathCase{R"({"to":"a\u0040example.com","id":""})", true},
         FastPathCase{R"({"vars":{"k\"ey":"v\\a\nl\u00e9"},"to":"\"q u\"@example.com"})", true},
         FastPathCase{"  {\"to\":\"a@example.com\"}  \t", true},
-        FastPathCase{line_with_var_of(56), true},   // vars_json {"k":"..."} is exactly 64 bytes
-        FastPathCase{line_with_var_of(57), false},  // 65 bytes, but only once "}" is added
+        FastPathCase{line_with_var_of(56), true},  // vars_json {"k":"..."} is exactly 64 bytes
+        FastPathCase{line_with_var_of(57), false}, // 65 bytes, but only once "}" is added
         FastPathCase{R"({"to":"a@example.com","to":"b@example.com"})", false},
         FastPathCase{R"({"to":"a@example.com","vars":{"k":"1","k":"2"}})", false},
         FastPathCase{R"({"to":"a@example.com","vars":{"a":"1","\u0061":"2"}})", false},
@@ -98,13 +103,14 @@ INSTANTIATE_TEST_SUITE_P(
         FastPathCase{R"(["a@example.com"])", false}, FastPathCase{R"("a@example.com")", false},
         FastPathCase{R"({"to":"a@example.com"} x)", false},
         FastPathCase{R"({"to":"a@example.com")", false}, FastPathCase{"", false},
-        FastPathCase{many_vars(32), false},  // vars too big for 64 bytes anyway
+        FastPathCase{many_vars(32), false}, // vars too big for 64 bytes anyway
         FastPathCase{many_vars(4), true}));
 
 TEST(FastPath, ManyDistinctVarsFallBackToDomAndStillDecode) {
   DecodeLimits limits;
   std::string vars;
-  for (int i = 0; i < 40; ++i) vars += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v\"";
+  for (int i = 0; i < 40; ++i)
+    vars += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v\"";
   const std::string line = "{\"to\":\"a@example.com\",\"vars\":{" + vars + "}}";
   RecipientInput fast;
   EXPECT_FALSE(decode_recipient_line_fast(line, limits, fast));
@@ -120,5 +126,5 @@ TEST(FastPath, DuplicateVarsKeyKeepsTheLastValueLikeTheDom) {
   EXPECT_EQ(decoded->vars_json, R"({"k":"2"})");
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

@@ -55,7 +55,9 @@ struct LineErrorCase {
   std::string message;
 };
 
-void PrintTo(const LineErrorCase& c, std::ostream* os) { *os << c.line; }
+void PrintTo(const LineErrorCase& c, std::ostream* os) {
+  *os << c.line;
+}
 
 class RecipientLineErrorTest : public testing::TestWithParam<LineErrorCase> {};
 
@@ -153,9 +155,10 @@ TEST(RecipientLine, ThreadsDecodeIndependently) {
       }
     });
   }
-  for (std::thread& thread : threads) thread.join();
+  for (std::thread& thread : threads)
+    thread.join();
   EXPECT_EQ(failures, std::vector<int>(4, 0));
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

@@ -36,10 +36,12 @@ INSTANTIATE_TEST_SUITE_P(
 
 struct BadTextCase {
   std::string text;
-  std::string message;  // exact
+  std::string message; // exact
 };
 
-void PrintTo(const BadTextCase& c, std::ostream* os) { *os << testing::PrintToString(c.text); }
+void PrintTo(const BadTextCase& c, std::ostream* os) {
+  *os << testing::PrintToString(c.text);
+}
 
 class InvalidDurationTest : public testing::TestWithParam<BadTextCase> {};
 
@@ -62,12 +64,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadTextCase{"5x", "duration \"5x\" has an unknown unit; use d, h, m or s"},
         BadTextCase{"1H", "duration \"1H\" has an unknown unit; use d, h, m or s"},
         BadTextCase{"1.5h", "duration \"1.5h\" has an unknown unit; use d, h, m or s"},
-        BadTextCase{"30m1h",
-                    "duration \"30m1h\" must list units from largest to smallest, each "
-                    "once (\"1h30m\")"},
-        BadTextCase{"1h1h",
-                    "duration \"1h1h\" must list units from largest to smallest, each once "
-                    "(\"1h30m\")"},
+        BadTextCase{"30m1h", "duration \"30m1h\" must list units from largest to smallest, each "
+                             "once (\"1h30m\")"},
+        BadTextCase{"1h1h", "duration \"1h1h\" must list units from largest to smallest, each once "
+                            "(\"1h30m\")"},
         BadTextCase{"9223372036854775808s", "duration \"9223372036854775808s\" is too large"},
         BadTextCase{"106751991167301d", "duration \"106751991167301d\" is too large"},
         BadTextCase{"106751991167300d100000h",
@@ -86,7 +86,7 @@ TEST_P(ValidRfc3339Test, GivesUnixMilliseconds) {
   EXPECT_EQ(parsed.value(), GetParam().unix_ms);
 }
 
-constexpr std::int64_t kNov23 = 1795428000000;  // 2026-11-23T10:00:00Z
+constexpr std::int64_t kNov23 = 1795428000000; // 2026-11-23T10:00:00Z
 
 INSTANTIATE_TEST_SUITE_P(Times, ValidRfc3339Test,
                          testing::Values(TimeCase{"1970-01-01T00:00:00Z", 0},
@@ -118,9 +118,8 @@ TEST_P(InvalidRfc3339Test, IsRejected) {
 }
 
 std::string bad_format(const std::string& quoted) {
-  return quoted +
-         " is not an RFC 3339 date-time: bad format; expected YYYY-MM-DDTHH:MM:SS[.frac] "
-         "then Z or +HH:MM";
+  return quoted + " is not an RFC 3339 date-time: bad format; expected YYYY-MM-DDTHH:MM:SS[.frac] "
+                  "then Z or +HH:MM";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -152,22 +151,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadTextCase{
             "2026-11-23T10:00:61Z",
             "\"2026-11-23T10:00:61Z\" is not an RFC 3339 date-time: time of day out of range"},
-        BadTextCase{"2026-11-23T10:00:00+24:00",
-                    "\"2026-11-23T10:00:00+24:00\" is not an RFC 3339 "
-                    "date-time: UTC offset out of range"},
-        BadTextCase{"2026-11-23T10:00:00+01:60",
-                    "\"2026-11-23T10:00:00+01:60\" is not an RFC 3339 "
-                    "date-time: UTC offset out of range"}));
+        BadTextCase{"2026-11-23T10:00:00+24:00", "\"2026-11-23T10:00:00+24:00\" is not an RFC 3339 "
+                                                 "date-time: UTC offset out of range"},
+        BadTextCase{"2026-11-23T10:00:00+01:60", "\"2026-11-23T10:00:00+01:60\" is not an RFC 3339 "
+                                                 "date-time: UTC offset out of range"}));
 
 TEST(CampaignId, AcceptsOnlyTheDocumentedAlphabetAndLength) {
   const std::vector<std::string> valid = {"a", "spring-2026", "A.b_c:d-e", "0",
                                           std::string(64, 'z')};
-  for (const std::string& id : valid) EXPECT_TRUE(is_valid_campaign_id(id)) << id;
+  for (const std::string& id : valid)
+    EXPECT_TRUE(is_valid_campaign_id(id)) << id;
   const std::vector<std::string> invalid = {
       "",       std::string(65, 'z'), "has space",           "semi;colon",
       "slash/", "\xC3\xA9t\xC3\xA9",  std::string("a\0b", 3)};
-  for (const std::string& id : invalid) EXPECT_FALSE(is_valid_campaign_id(id)) << id;
+  for (const std::string& id : invalid)
+    EXPECT_FALSE(is_valid_campaign_id(id)) << id;
 }
 
-}  // namespace
-}  // namespace volley::protocol
+} // namespace
+} // namespace volley::protocol

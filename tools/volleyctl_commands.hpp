@@ -1,0 +1,29 @@
+// volleyctl entry points: parse the command line, choose the endpoint, run one command, return the
+// exit status (0 ok, 1 error answer, 2 volleyd unreachable, 64 usage, 66 unreadable input file).
+// Callable in-process (tests); never calls exit() and writes only to the given streams.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tools/volleyctl_endpoint.hpp"
+
+namespace volley::tools {
+
+struct VolleyctlEnvironment {
+  EnvironmentLookup lookup;        // VOLLEY_SOCKET, VOLLEY_URL, VOLLEY_TOKEN
+  FileExists exists;               // for ./var/run/volley.sock and ./var/control.token
+  bool stderr_is_terminal = false; // draw a progress bar while uploading
+};
+
+// The real process environment (getenv, the filesystem); stderr_is_terminal as given.
+VolleyctlEnvironment process_environment(bool stderr_is_terminal);
+
+int run_volleyctl(const std::vector<std::string>& arguments,
+                  const VolleyctlEnvironment& environment, std::ostream& out, std::ostream& err);
+
+// argv[0] is skipped. Progress bars are drawn only when err is std::cerr and fd 2 is a terminal.
+int run_volleyctl(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+} // namespace volley::tools

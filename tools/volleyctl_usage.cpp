@@ -1,0 +1,214 @@
+// volleyctl's command table and help texts: synopsis, options and examples for every command.
+// Data only plus small renderers; never parses or runs anything.
+#include "tools/volleyctl_usage.hpp"
+
+namespace volley::tools {
+
+const std::vector<OptionSpec>& volleyctl_global_options() {
+  static const std::vector<OptionSpec> options{
+      {"socket", "PATH"},     {"url", "URL"}, {"token", "TOKEN"},
+      {"token-file", "FILE"}, {"json", ""},   {"timeout", "SECONDS"},
+  };
+  return options;
+}
+
+namespace {
+
+std::vector<CommandSpec> campaign_command_specs() {
+  return {
+      {"campaign create",
+       "campaign create --from ADDR --message FILE [--recipients FILE.ndjson] [--id ID] "
+       "[--tag KEY=VALUE]... [--not-before RFC3339] [--expires-after DURATION]",
+       "create a campaign, then upload its recipients",
+       "  --from ADDR               envelope sender (MAIL FROM)\n"
+       "  --message FILE            raw RFC 5322 message (headers + body); may hold {{name}} "
+       "merge fields\n"
+       "  --recipients FILE.ndjson  one {\"to\": ADDR, \"vars\"?: {...}, \"id\"?: ID} per line, "
+       "streamed\n"
+       "  --id ID                   your campaign id ([A-Za-z0-9._:-], up to 64); default: "
+       "assigned\n"
+       "  --tag KEY=VALUE           a tag echoed in events (repeatable)\n"
+       "  --not-before RFC3339      do not deliver before, e.g. 2026-11-23T10:00:00Z\n"
+       "  --expires-after DURATION  give up on a recipient after, e.g. 72h, 3d, 1h30m\n"
+       "examples:\n"
+       "  volleyctl campaign create --from news@example.com --message spring.eml \\\n"
+       "      --recipients list.ndjson --tag list=spring\n"
+       "  volleyctl campaign create --id spring-2026 --from news@example.com --message "
+       "spring.eml\n",
+       0,
+       0,
+       {{"from", "ADDR", false, true},
+        {"message", "FILE", false, true},
+        {"recipients", "FILE.ndjson"},
+        {"id", "ID"},
+        {"tag", "KEY=VALUE", true},
+        {"not-before", "RFC3339"},
+        {"expires-after", "DURATION"}}},
+      {"campaign add",
+       "campaign add ID FILE.ndjson",
+       "upload more recipients to a campaign",
+       "  FILE.ndjson  one {\"to\": ADDR, \"vars\"?: {...}, \"id\"?: ID} per line, streamed\n"
+       "example:\n"
+       "  volleyctl campaign add spring-2026 more.ndjson\n",
+       2,
+       2,
+       {}},
+      {"campaign status",
+       "campaign status ID",
+       "show a campaign's state and counts",
+       "example:\n  volleyctl campaign status spring-2026\n",
+       1,
+       1,
+       {}},
+      {"campaign list",
+       "campaign list",
+       "list campaigns with their counts",
+       "example:\n  volleyctl campaign list\n  volleyctl --json campaign list | jq .\n",
+       0,
+       0,
+       {}},
+      {"campaign pause",
+       "campaign pause ID",
+       "stop starting deliveries for a campaign",
+       "example:\n  volleyctl campaign pause spring-2026\n",
+       1,
+       1,
+       {}},
+      {"campaign resume",
+       "campaign resume ID",
+       "resume a paused campaign",
+       "example:\n  volleyctl campaign resume spring-2026\n",
+       1,
+       1,
+       {}},
+      {"campaign cancel",
+       "campaign cancel ID",
+       "cancel a campaign: its undelivered recipients are not sent",
+       "example:\n  volleyctl campaign cancel spring-2026\n",
+       1,
+       1,
+       {}},
+  };
+}
+
+std::vector<CommandSpec> message_and_list_command_specs() {
+  return {
+      {"send",
+       "send --from ADDR --to ADDR [--to ADDR]... --message FILE [--tag KEY=VALUE]...",
+       "send one transactional message",
+       "  --from ADDR      envelope sender\n"
+       "  --to ADDR        a recipient (repeatable)\n"
+       "  --message FILE   raw RFC 5322 message\n"
+       "  --tag KEY=VALUE  a tag echoed in events (repeatable)\n"
+       "example:\n"
+       "  volleyctl send --from noreply@example.com --to ann@example.org --message reset.eml\n",
+       0,
+       0,
+       {{"from", "ADDR", false, true},
+        {"to", "ADDR", true, true},
+        {"message", "FILE", false, true},
+        {"tag", "KEY=VALUE", true}}},
+      {"suppress",
+       "suppress ADDR [--reason TEXT]",
+       "add an address to the suppression list",
+       "example:\n  volleyctl suppress ann+news@example.org --reason unsubscribe\n",
+       1,
+       1,
+       {{"reason", "TEXT"}}},
+      {"unsuppress",
+       "unsuppress ADDR",
+       "remove an address from the suppression list",
+       "example:\n  volleyctl unsuppress ann+news@example.org\n",
+       1,
+       1,
+       {}},
+      {"suppressions",
+       "suppressions [--after ADDR] [--limit N]",
+       "list suppressed addresses",
+       "  --after ADDR  continue after this address (the `next` of the previous page)\n"
+       "  --limit N     at most N records (server default 100)\n"
+       "example:\n  volleyctl suppressions --limit 50\n",
+       0,
+       0,
+       {{"after", "ADDR"}, {"limit", "N"}}},
+      {"bounces",
+       "bounces [--campaign ID] [--after N] [--limit N]",
+       "list bounce records",
+       "  --campaign ID  only this campaign's bounces\n"
+       "  --after N      continue after this cursor (the `next` of the previous page)\n"
+       "  --limit N      at most N records (server default 100)\n"
+       "example:\n  volleyctl bounces --campaign spring-2026 --limit 20\n",
+       0,
+       0,
+       {{"campaign", "ID"}, {"after", "N"}, {"limit", "N"}}},
+      {"health",
+       "health",
+       "check that volleyd answers",
+       "example:\n  volleyctl health\n",
+       0,
+       0,
+       {}},
+  };
+}
+
+} // namespace
+
+const std::vector<CommandSpec>& volleyctl_commands() {
+  static const std::vector<CommandSpec> commands = [] {
+    std::vector<CommandSpec> all = campaign_command_specs();
+    for (CommandSpec& spec : message_and_list_command_specs())
+      all.push_back(std::move(spec));
+    return all;
+  }();
+  return commands;
+}
+
+std::string volleyctl_usage_line(const CommandSpec& spec) {
+  return "usage: volleyctl [global options] " + std::string(spec.synopsis);
+}
+
+std::string volleyctl_general_help() {
+  std::string text =
+      "volleyctl: command-line client for volleyd's control API\n"
+      "usage: volleyctl [global options] COMMAND [arguments] [options]\n\ncommands:\n";
+  for (const CommandSpec& spec : volleyctl_commands()) {
+    std::string name(spec.name);
+    name.resize(std::max<std::size_t>(name.size(), 18), ' ');
+    text += "  " + name + "  " + std::string(spec.summary) + "\n";
+  }
+  text +=
+      "  help [COMMAND]      this text, or a command's options and examples\n"
+      "\nglobal options:\n"
+      "  --socket PATH       talk to volleyd over this Unix socket (env VOLLEY_SOCKET)\n"
+      "  --url URL           talk over TCP, e.g. http://127.0.0.1:8025 (env VOLLEY_URL)\n"
+      "  --token TOKEN       bearer token for TCP (env VOLLEY_TOKEN)\n"
+      "  --token-file FILE   read the token from FILE (default ./var/control.token)\n"
+      "  --json              print volleyd's JSON answers as they are\n"
+      "  --timeout SECONDS   give up waiting for volleyd after this long (default 600)\n"
+      "default endpoint: ./var/run/volley.sock if it exists, else http://127.0.0.1:8025\n"
+      "exit status: 0 ok, 1 volleyd answered an error, 2 cannot reach volleyd, 64 usage error,\n"
+      "             66 an input file cannot be read\n"
+      "\nexamples:\n"
+      "  volleyctl campaign create --from news@example.com --message m.eml --recipients r.ndjson\n"
+      "  volleyctl campaign status c-1\n"
+      "  volleyctl --url http://127.0.0.1:8025 --token-file var/control.token health\n";
+  return text;
+}
+
+std::string volleyctl_group_help(std::string_view group) {
+  std::string text = "usage: volleyctl [global options] " + std::string(group) +
+                     " SUBCOMMAND [arguments] [options]\n\n";
+  for (const CommandSpec& spec : volleyctl_commands()) {
+    if (spec.name.rfind(std::string(group) + " ", 0) != 0)
+      continue;
+    text += "  " + std::string(spec.synopsis) + "\n      " + std::string(spec.summary) + "\n";
+  }
+  return text + "\nrun `volleyctl " + std::string(group) + " SUBCOMMAND --help` for details\n";
+}
+
+std::string volleyctl_command_help(const CommandSpec& spec) {
+  return volleyctl_usage_line(spec) + "\n" + std::string(spec.summary) + "\n\n" +
+         std::string(spec.details);
+}
+
+} // namespace volley::tools
