@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+
+#include "policy/listen_address.hpp"
 #include <stdexcept>
 
 namespace volley::engine {
@@ -14,39 +16,22 @@ using unix_stream = asio::local::stream_protocol;
 
 namespace {
 
-tcp::endpoint parse_listen_address(const std::string& listen) {
-  std::string host;
-  std::string port;
-  if (!listen.empty() && listen.front() == '[') {
-    auto close = listen.find(']');
-    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
-      throw std::runtime_error("control.listen \"" + listen + "\" is not [IPv6]:port");
-    }
-    host = listen.substr(1, close - 1);
-    port = listen.substr(close + 2);
-  } else {
-    auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-      throw std::runtime_error("control.listen \"" + listen + "\" is not host:port");
-    }
-    host = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-  }
-  if (host == "localhost")
-    host = "127.0.0.1";
+// The text rules (host:port, [v6]:port, loopback only) are the config loader's: one parser.
+tcp::endpoint listen_endpoint(const std::string& listen) {
+  auto parsed = policy::parse_listen_address(listen);
+  if (!parsed)
+    throw std::runtime_error("control.listen: " + parsed.error().message);
+  std::string host = parsed->host;
+  if (policy::is_loopback_host(host) && host.find_first_not_of("0123456789.:") != std::string::npos)
+    host = "127.0.0.1"; // "localhost"
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
-  if (ec)
-    throw std::runtime_error("control.listen host \"" + host + "\" is not an IP address");
-  if (!address.is_loopback()) {
-    throw std::runtime_error("control.listen \"" + listen +
-                             "\" is not a loopback address; the control API serves loopback only");
+  if (ec || !address.is_loopback()) {
+    throw std::runtime_error(
+        "control.listen \"" + listen +
+        "\" is not a loopback IP address; the control API serves loopback only");
   }
-  int port_number = std::stoi(port);
-  if (port_number < 0 || port_number > 65535) {
-    throw std::runtime_error("control.listen port " + port + " is out of range");
-  }
-  return tcp::endpoint(address, static_cast<unsigned short>(port_number));
+  return tcp::endpoint(address, parsed->port);
 }
 
 } // namespace
@@ -60,7 +45,7 @@ ControlServer::~ControlServer() {
 
 void ControlServer::start() {
   if (!options_.listen.empty()) {
-    auto endpoint = parse_listen_address(options_.listen);
+    auto endpoint = listen_endpoint(options_.listen);
     tcp_acceptor_ = std::make_unique<tcp::acceptor>(io_);
     boost::system::error_code ec;
     tcp_acceptor_->open(endpoint.protocol(), ec);
