@@ -2,6 +2,8 @@
 // rcpt_dedup slot is a duplicate only if the stored recipient's canonical address is equal.
 #include "queue/recipient_ingest.hpp"
 
+#include <functional>
+
 #include <algorithm>
 
 namespace volley::queue {
@@ -91,6 +93,15 @@ void RecipientIngest::evict_least_used() {
 // Rebuilds a tail from the stored recipients with seq > after_seq (sequential read).
 void RecipientIngest::load_tail(std::uint32_t campaign_seq, std::uint64_t after_seq,
                                 DedupTail& tail) {
+  for_each_hash_after(campaign_seq, after_seq,
+                      [&](std::uint64_t hash, std::uint64_t seq) { tail.insert(hash, seq); });
+}
+
+// Calls visit(address hash, seq) for each stored recipient of the campaign with seq > after_seq,
+// in seq order (one sequential cursor walk).
+void RecipientIngest::for_each_hash_after(
+    std::uint32_t campaign_seq, std::uint64_t after_seq,
+    const std::function<void(std::uint64_t, std::uint64_t)>& visit) {
   LmdbCursor cursor(txn_, dbs_.recipients);
   for (bool more = cursor.seek(recipient_key(campaign_seq, after_seq + 1).view()); more;
        more = cursor.next()) {
@@ -101,7 +112,7 @@ void RecipientIngest::load_tail(std::uint32_t campaign_seq, std::uint64_t after_
       break;
     if (!decode_recipient(cursor.value(), r))
       throw LmdbFailure(MDB_CORRUPTED, "recipient record");
-    tail.insert(settings_.hash(canonical_of(r)), seq);
+    visit(settings_.hash(canonical_of(r)), seq);
   }
 }
 
@@ -154,19 +165,10 @@ void RecipientIngest::merge_tail(std::uint32_t campaign_seq, DedupTail& tail,
                                  CampaignCounters& counters) {
   std::vector<DedupTail::Entry> entries;
   entries.reserve(counters.next_rcpt_seq - 1 - counters.dedup_indexed_through);
-  LmdbCursor cursor(txn_, dbs_.recipients);
-  for (bool more =
-           cursor.seek(recipient_key(campaign_seq, counters.dedup_indexed_through + 1).view());
-       more; more = cursor.next()) {
-    std::uint32_t cseq = 0;
-    std::uint64_t seq = 0;
-    RecipientView r;
-    if (!parse_recipient_key(cursor.key(), cseq, seq) || cseq != campaign_seq)
-      break;
-    if (!decode_recipient(cursor.value(), r))
-      throw LmdbFailure(MDB_CORRUPTED, "recipient record");
-    entries.push_back({settings_.hash(canonical_of(r)), seq});
-  }
+  for_each_hash_after(campaign_seq, counters.dedup_indexed_through,
+                      [&](std::uint64_t hash, std::uint64_t seq) {
+                        entries.push_back({hash, seq});
+                      });
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.seq < b.seq;
   });

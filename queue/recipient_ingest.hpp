@@ -4,6 +4,8 @@
 // trust a hint without checking the stored record, or allocate per recipient in its loop.
 #pragma once
 
+#include <functional>
+
 #include <lmdb.h>
 
 #include <cstdint>
@@ -49,6 +51,8 @@ private:
   DedupTail& tail_for(std::uint32_t campaign_seq, const CampaignCounters& counters);
   void evict_least_used();
   void load_tail(std::uint32_t campaign_seq, std::uint64_t after_seq, DedupTail& tail);
+  void for_each_hash_after(std::uint32_t campaign_seq, std::uint64_t after_seq,
+                           const std::function<void(std::uint64_t, std::uint64_t)>& visit);
   bool is_duplicate(std::uint32_t campaign_seq, const DedupTail& tail, std::uint64_t hash,
                     std::string_view canonical);
   // Whether recipient seq is stored with this canonical address; nullopt if it is not stored.
