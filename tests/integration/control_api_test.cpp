@@ -5,6 +5,12 @@
 
 #include <string>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include "integration/json_answer.hpp"
 #include "integration/volleyd_process.hpp"
 
@@ -222,3 +228,38 @@ TEST_F(ControlApiTest, UnknownEndpointAndBouncesListing) {
 }
 
 } // namespace
+
+// A client that disconnects in the middle of an NDJSON upload: the daemon keeps serving, nothing
+// is answered for the lost upload, and re-sending the file completes it (idempotent upload).
+TEST(ControlApiDroppedClient, UploadCutOffMidBodyLeavesDaemonHealthyAndResendCompletes) {
+  VolleydProcess daemon;
+  daemon.start();
+  auto client = daemon.client();
+  ASSERT_EQ(client.request("POST", "/v1/campaigns", campaign_body("cut", "[]"))->status, 202);
+  std::string lines;
+  for (int i = 0; i < 20000; ++i)
+    lines += "{\"to\":\"cut" + std::to_string(i) + "@example.com\"}\n";
+  {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string path = (daemon.dir() / "run" / "volley.sock").string();
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string head = "POST /v1/campaigns/cut/recipients HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/x-ndjson\r\nContent-Length: " +
+                       std::to_string(lines.size()) + "\r\n\r\n";
+    std::string partial = head + lines.substr(0, lines.size() / 2);
+    ASSERT_EQ(::write(fd, partial.data(), partial.size()), static_cast<ssize_t>(partial.size()));
+    ::close(fd); // gone before the body is complete
+  }
+  EXPECT_EQ(daemon.client().request("GET", "/healthz")->status, 200);
+  auto again = daemon.client().request("POST", "/v1/campaigns/cut/recipients", lines,
+                                       "application/x-ndjson");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 202) << again->body;
+  auto json = parse_answer(again->body);
+  EXPECT_EQ(json.at("accepted").to_number<int>() + json.at("duplicates").to_number<int>(), 20000);
+  auto campaign = parse_answer(daemon.client().request("GET", "/v1/campaigns/cut")->body);
+  EXPECT_EQ(count_of(campaign, "queued"), 20000u);
+}
