@@ -168,10 +168,15 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
       return respond(method_not_allowed(method, target, "GET"));
     return respond(list_bounces(q.param("campaign"), q.param("after"), q.param("limit")));
   }
-  if ((s.size() == 2 && s[1] == "queues") || (s.size() == 3 && s[1] == "policy")) {
+  if (s.size() == 2 && s[1] == "queues") {
+    if (!get)
+      return respond(method_not_allowed(method, target, "GET"));
+    return respond(queues());
+  }
+  if (s.size() == 3 && s[1] == "policy") {
     ControlResponse r = error_response(make_error(
         error_code::unavailable,
-        std::string(target) + " needs the delivery engine, which this build does not run yet"));
+        std::string(target) + " needs rate policies, which this build does not have yet"));
     r.status = 501;
     return respond(std::move(r));
   }

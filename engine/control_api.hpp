@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/delivery_metrics.hpp"
 #include "engine/recipient_upload.hpp"
 #include "protocol/api_requests.hpp"
 #include "queue/spool.hpp"
@@ -42,6 +43,9 @@ public:
                                                   std::string_view target) const;
 
   RecipientUploadOptions upload_options() const;
+  // The delivery engine's counters and site snapshot (GET /v1/queues, /metrics); null = not
+  // running.
+  void set_delivery_metrics(const DeliveryMetrics* metrics) { delivery_ = metrics; }
   queue::Spool& spool() { return spool_; }
 
   static ControlResponse error_response(const Error& error);
@@ -60,9 +64,12 @@ private:
                                const std::optional<std::string>& limit) const;
   ControlResponse health() const;
   ControlResponse metrics() const;
+  ControlResponse queues() const;
+  std::string delivery_metrics_text() const;
 
   queue::Spool& spool_;
   ControlApiOptions options_;
+  const DeliveryMetrics* delivery_ = nullptr;
 };
 
 } // namespace volley::engine

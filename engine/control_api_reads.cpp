@@ -121,6 +121,7 @@ ControlResponse ControlApi::metrics() const {
   for (const auto& [name, value] : states) {
     out << "volley_recipients{state=\"" << name << "\"} " << value << "\n";
   }
+  out << delivery_metrics_text();
   return ControlResponse{200, out.str(), "text/plain; version=0.0.4"};
 }
 

@@ -7,12 +7,15 @@
 
 #include <boost/asio.hpp>
 #include <filesystem>
+#include <memory>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "engine/control_api.hpp"
 #include "engine/control_server.hpp"
 #include "engine/control_token.hpp"
+#include "engine/delivery_scheduler.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
@@ -37,6 +40,79 @@ ControlApiOptions api_options(const policy::DaemonConfig& config) {
   o.max_line_bytes = config.control.max_line_size;
   return o;
 }
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0')
+    return "localhost";
+  return name;
+}
+
+DeliveryOptions delivery_options(const policy::DeliveryConfig& c) {
+  DeliveryOptions o;
+  o.helo_name = c.helo_name.empty() ? host_name() : c.helo_name;
+  o.smtp_port = c.smtp_port;
+  o.max_connections = c.max_connections;
+  o.max_connections_per_site = c.max_connections_per_site;
+  o.max_messages_per_connection = c.max_messages_per_connection;
+  o.max_recipients_per_transaction = c.max_recipients_per_transaction;
+  o.connect_timeout = std::chrono::milliseconds(c.connect_timeout_ms);
+  o.greeting_timeout = std::chrono::milliseconds(c.greeting_timeout_ms);
+  o.command_timeout = std::chrono::milliseconds(c.command_timeout_ms);
+  o.data_timeout = std::chrono::milliseconds(c.data_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  o.site_backoff_ms = c.site_backoff_ms;
+  o.retry.schedule_s = c.retry_schedule_s;
+  for (const auto& ip : c.source_ips)
+    o.source_ips.push_back(boost::asio::ip::make_address(ip));
+  o.claim_batch = c.claim_batch;
+  o.max_queued_in_memory = c.max_queued_in_memory;
+  return o;
+}
+
+DnsOptions dns_options(const policy::DnsConfig& c) {
+  DnsOptions o;
+  o.servers = c.servers;
+  o.timeout = std::chrono::milliseconds(c.timeout_ms);
+  o.tries = static_cast<int>(c.tries);
+  o.min_ttl = std::chrono::seconds(c.min_ttl_s);
+  o.max_ttl = std::chrono::seconds(c.max_ttl_s);
+  o.negative_ttl = std::chrono::seconds(c.negative_ttl_s);
+  return o;
+}
+
+// The delivery engine on its own io_context thread.
+class DeliveryRunner {
+public:
+  DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool)
+      : work_(boost::asio::make_work_guard(io_)),
+        scheduler_(io_, spool, config.delivery, delivery_options(config.delivery),
+                   dns_options(config.dns), metrics_) {}
+  void start() {
+    scheduler_.start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  // Calls done (on the delivery thread) once every claimed recipient has its outcome committed.
+  void stop(std::function<void()> done) {
+    scheduler_.stop([this, done = std::move(done)] {
+      work_.reset();
+      io_.stop();
+      done();
+    });
+  }
+  void join() {
+    if (thread_.joinable())
+      thread_.join();
+  }
+  const DeliveryMetrics& metrics() const { return metrics_; }
+
+private:
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  DeliveryMetrics metrics_;
+  DeliveryScheduler scheduler_;
+  std::thread thread_;
+};
 
 } // namespace
 
@@ -68,6 +144,19 @@ void run_daemon(const policy::DaemonConfig& config,
   ControlServer server(io, api, server_options);
   server.start();
 
+  std::unique_ptr<DeliveryRunner> delivery;
+  if (config.delivery.enabled) {
+    delivery = std::make_unique<DeliveryRunner>(config, *spool);
+    api.set_delivery_metrics(&delivery->metrics());
+    delivery->start();
+    spdlog::info("delivery engine started: {} route(s), {} DNS server(s) ({}), helo {}",
+                 config.delivery.routes.size(), config.dns.servers.size(),
+                 config.dns.servers.empty() ? "system resolver" : "configured",
+                 delivery_options(config.delivery).helo_name);
+  } else {
+    spdlog::info("delivery is off ([delivery] enabled = false): recipients are only stored");
+  }
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal_number) {
     if (ec)
@@ -75,7 +164,11 @@ void run_daemon(const policy::DaemonConfig& config,
     spdlog::info("signal {} received: stopping (listeners first, then the spool drains)",
                  signal_number);
     server.stop();
-    io.stop();
+    if (!delivery) {
+      io.stop();
+      return;
+    }
+    delivery->stop([&io] { boost::asio::post(io, [&io] { io.stop(); }); });
   });
 
   DaemonStarted started{server.tcp_port()};
@@ -92,6 +185,8 @@ void run_daemon(const policy::DaemonConfig& config,
   io.run();
   for (auto& t : threads)
     t.join();
+  if (delivery)
+    delivery->join();
   spool->stop();
   spdlog::info("volleyd stopped; spool closed cleanly");
 }

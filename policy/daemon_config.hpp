@@ -1,4 +1,5 @@
-// volleyd's daemon configuration (TOML): spool, control listener, limits, logging. Loading validates
+// volleyd's daemon configuration (TOML): spool, control listener, limits, logging, delivery, dns,
+// routes. Loading validates
 // everything and reports errors as "file:line:column: what — hint". Never touches the network or spool.
 #pragma once
 
@@ -6,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy/delivery_config.hpp"
 #include "protocol/result.hpp"
 
 namespace volley::policy {
@@ -48,6 +50,8 @@ struct DaemonConfig {
   ControlConfig control;
   LimitsConfig limits;
   LogConfig log;
+  DeliveryConfig delivery;
+  DnsConfig dns;
   std::string source;  // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;
 };

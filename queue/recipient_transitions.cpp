@@ -27,6 +27,10 @@ RecipientState state_of(OutcomeKind kind) {
     return RecipientState::bounced_soft;
   case OutcomeKind::expired:
     return RecipientState::expired;
+  case OutcomeKind::returned:
+    return RecipientState::queued;
+  case OutcomeKind::suppressed:
+    return RecipientState::suppressed;
   }
   return RecipientState::delivered;
 }
@@ -133,10 +137,11 @@ void RecipientTransitions::record_outcomes(const std::vector<DeliveryOutcome>& o
     RecipientState next = state_of(o.kind);
     std::int64_t next_attempt = r.next_attempt_ms;
     std::uint16_t attempts = r.attempts;
-    if (o.kind != OutcomeKind::expired && attempts < std::numeric_limits<std::uint16_t>::max()) {
+    bool attempted = o.kind != OutcomeKind::expired && o.kind != OutcomeKind::returned &&
+                     o.kind != OutcomeKind::suppressed;
+    if (attempted && attempts < std::numeric_limits<std::uint16_t>::max())
       ++attempts;
-    }
-    if (next == RecipientState::deferred) {
+    if (next == RecipientState::deferred || next == RecipientState::queued) {
       if (slot.info.state == CampaignState::cancelled) {
         next = RecipientState::cancelled;
       } else {

@@ -1,5 +1,5 @@
-// Plain value types stored in and returned by the spool (campaigns, recipients, counts, suppressions,
-// bounce records, delivery outcomes). No LMDB here; encoding lives in spool_codec.*.
+// Plain value types stored in and returned by the spool (campaigns, recipients, counts,
+// suppressions, bounce records, delivery outcomes). No LMDB here; encoding lives in spool_codec.*.
 #pragma once
 
 #include <cstdint>
@@ -39,26 +39,26 @@ struct CampaignCounts {
 };
 
 struct NewCampaign {
-  std::string id;    // "" = spool assigns "c-<seq>" (or "m-<seq>" for kind "message")
-  std::string kind;  // "campaign" or "message" (transactional)
+  std::string id;   // "" = spool assigns "c-<seq>" (or "m-<seq>" for kind "message")
+  std::string kind; // "campaign" or "message" (transactional)
   std::string from;
-  std::string message;  // raw RFC 5322 text, stored once
+  std::string message; // raw RFC 5322 text, stored once
   std::vector<std::pair<std::string, std::string>> tags;
-  std::int64_t not_before_ms = 0;    // first delivery not before (unix ms); 0 = now
-  std::int64_t expires_after_s = 0;  // 0 = spool default (SpoolOptions::default_expires_after_s)
+  std::int64_t not_before_ms = 0;   // first delivery not before (unix ms); 0 = now
+  std::int64_t expires_after_s = 0; // 0 = spool default (SpoolOptions::default_expires_after_s)
 };
 
 struct NewRecipient {
-  std::string address;    // as given, already validated by protocol::parse_mailbox
-  std::string canonical;  // Mailbox::canonical(): dedup + suppression key
-  std::string crm_id;     // CRM's own id, may be empty
-  std::string vars_json;  // "" or JSON object text
+  std::string address;   // as given, already validated by protocol::parse_mailbox
+  std::string canonical; // Mailbox::canonical(): dedup + suppression key
+  std::string crm_id;    // CRM's own id, may be empty
+  std::string vars_json; // "" or JSON object text
 };
 
 struct AddRecipientsResult {
-  std::uint64_t accepted = 0;    // newly stored (queued or suppressed)
-  std::uint64_t duplicates = 0;  // already in this campaign: stored once, not again
-  std::uint64_t suppressed = 0;  // on the suppression list: stored with state suppressed
+  std::uint64_t accepted = 0;   // newly stored (queued or suppressed)
+  std::uint64_t duplicates = 0; // already in this campaign: stored once, not again
+  std::uint64_t suppressed = 0; // on the suppression list: stored with state suppressed
 };
 
 struct CampaignCreated {
@@ -83,34 +83,34 @@ struct CampaignInfo {
 
 struct StoredRecipient {
   std::uint32_t campaign_seq = 0;
-  std::uint64_t seq = 0;  // per campaign, from 1, in arrival order
+  std::uint64_t seq = 0; // per campaign, from 1, in arrival order
   RecipientState state = RecipientState::queued;
   std::uint16_t attempts = 0;
-  std::int64_t next_attempt_ms = 0;  // for queued/deferred: when it is due
+  std::int64_t next_attempt_ms = 0; // for queued/deferred: when it is due
   std::string address;
   std::string crm_id;
   std::string vars_json;
 };
 
 struct SuppressionEntry {
-  std::string address;  // canonical
-  std::string reason;   // e.g. "user unknown", "unsubscribe", "manual"
-  std::string source;   // "api", "sync", "dsn", "arf"
+  std::string address; // canonical
+  std::string reason;  // e.g. "user unknown", "unsubscribe", "manual"
+  std::string source;  // "api", "sync", "dsn", "arf"
   std::int64_t at_ms = 0;
 };
 
 struct BounceRecord {
-  std::uint64_t seq = 0;  // cursor (assigned by the spool)
-  std::string campaign;   // campaign id
+  std::uint64_t seq = 0; // cursor (assigned by the spool)
+  std::string campaign;  // campaign id
   std::string recipient;
-  std::string recipient_id;  // CRM id
-  std::string kind;          // "hard" | "soft" | "complaint"
-  std::string status;        // enhanced status "5.1.1"
+  std::string recipient_id; // CRM id
+  std::string kind;         // "hard" | "soft" | "complaint"
+  std::string status;       // enhanced status "5.1.1"
   int smtp_code = 0;
-  std::string reason;  // category
+  std::string reason; // category
   std::string diagnostic;
   std::string remote_mta;
-  std::string source;  // "sync" | "dsn" | "arf"
+  std::string source; // "sync" | "dsn" | "arf"
   std::int64_t at_ms = 0;
 };
 
@@ -122,26 +122,37 @@ struct ClaimedRecipient {
   std::string address;
   std::string crm_id;
   std::string vars_json;
-  std::uint16_t attempts = 0;  // attempts before this one
+  std::uint16_t attempts = 0; // attempts before this one
 };
 
-enum class OutcomeKind : std::uint8_t { delivered, deferred, bounced_hard, bounced_soft, expired };
+// returned: back to queued without counting an attempt (campaign paused while the recipient waited
+// in memory, shutdown); due at next_attempt_ms. suppressed: on the suppression list at send time.
+enum class OutcomeKind : std::uint8_t {
+  delivered,
+  deferred,
+  bounced_hard,
+  bounced_soft,
+  expired,
+  returned,
+  suppressed,
+};
 
 struct DeliveryOutcome {
   std::uint32_t campaign_seq = 0;
   std::uint64_t seq = 0;
   OutcomeKind kind = OutcomeKind::delivered;
-  std::int64_t next_attempt_ms = 0;     // deferred: when to retry
-  std::optional<BounceRecord> bounce;  // bounced_*/expired: the record to store (seq/campaign filled in)
+  std::int64_t next_attempt_ms = 0; // deferred: when to retry
+  std::optional<BounceRecord>
+      bounce; // bounced_*/expired: the record to store (seq/campaign filled in)
 };
 
 struct SpoolStats {
-  std::uint64_t commits = 0;             // write transactions committed
-  std::uint64_t requests_committed = 0;  // requests acknowledged after a commit
-  std::uint64_t map_bytes = 0;           // current LMDB map size
-  std::uint64_t used_bytes = 0;          // pages in use * page size
-  std::uint64_t last_commit_us = 0;      // duration of the last commit incl. fsync
-  std::uint64_t queued_requests = 0;     // waiting for the writer now
+  std::uint64_t commits = 0;            // write transactions committed
+  std::uint64_t requests_committed = 0; // requests acknowledged after a commit
+  std::uint64_t map_bytes = 0;          // current LMDB map size
+  std::uint64_t used_bytes = 0;         // pages in use * page size
+  std::uint64_t last_commit_us = 0;     // duration of the last commit incl. fsync
+  std::uint64_t queued_requests = 0;    // waiting for the writer now
 };
 
-}  // namespace volley::queue
+} // namespace volley::queue

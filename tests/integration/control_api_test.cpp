@@ -12,7 +12,7 @@
 #include <cstring>
 
 #include "integration/json_answer.hpp"
-#include "integration/volleyd_process.hpp"
+#include "support/volleyd_process.hpp"
 
 using volley::testing_support::count_of;
 using volley::testing_support::parse_answer;

@@ -16,7 +16,7 @@
 
 #include "integration/json_answer.hpp"
 #include "integration/recipient_stream.hpp"
-#include "integration/volleyd_process.hpp"
+#include "support/volleyd_process.hpp"
 #include "queue/spool.hpp"
 
 using namespace volley::testing_support;

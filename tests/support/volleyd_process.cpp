@@ -1,6 +1,6 @@
 // Test support: starting/stopping the real volleyd for integration tests (see header).
 // Never leaves a daemon running after the test object is gone.
-#include "integration/volleyd_process.hpp"
+#include "support/volleyd_process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -62,6 +62,8 @@ void VolleydProcess::write_config() const {
       << "\"\n"
       << "[limits]\nmax_message_size = \"" << settings_.max_message_size << "\"\n"
       << "[log]\nlevel = \"info\"\nfile = \"volleyd.log\"\n";
+  out << (settings_.delivery_toml.empty() ? std::string("[delivery]\nenabled = false\n")
+                                          : settings_.delivery_toml);
 }
 
 void VolleydProcess::start() {

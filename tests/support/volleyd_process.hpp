@@ -21,6 +21,9 @@ struct VolleydSettings {
   bool durable = true;
   std::uint64_t file_size_limit =
       0; // RLIMIT_FSIZE for the daemon (0 = none): simulates a full disk
+  // TOML appended to the generated config: [delivery], [dns], [routes] sections. Empty = delivery
+  // off (tests that only inject must never make volleyd look up real domains).
+  std::string delivery_toml;
 };
 
 class VolleydProcess {

@@ -1,0 +1,25 @@
+// PreparedMessage: a campaign's message ready for the wire (CRLF, dot-stuffed, loaded once per
+// campaign and shared by every connection sending it), with what delivery needs to know about the
+// campaign (sender, expiry, state). Must never be mutated after it is shared (connections read it
+// without locks); a state change produces a new object.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "protocol/smtp_message_data.hpp"
+#include "queue/spool_types.hpp"
+
+namespace volley::engine {
+
+struct PreparedMessage {
+  std::uint32_t campaign_seq = 0;
+  std::string campaign_id;
+  std::string mail_from;                   // envelope sender (the campaign's from address)
+  std::shared_ptr<const std::string> data; // prepare_message_data() output
+  protocol::MessageTraits traits;
+  std::int64_t expires_at_ms = 0; // after this, a deferral becomes "expired"
+};
+
+} // namespace volley::engine

@@ -1,0 +1,66 @@
+// PreparedMessageCache (see prepared_message_cache.hpp). Campaign bodies are read once from LMDB,
+// converted to wire form once, and shared; eviction only drops the cache's reference, so a message
+// in use by a connection stays alive until its last transaction ends.
+#include "engine/prepared_message_cache.hpp"
+
+namespace volley::engine {
+
+PreparedMessageCache::PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes)
+    : spool_(spool), max_cached_bytes_(max_cached_bytes) {}
+
+std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t campaign_seq,
+                                                                 const std::string& campaign_id) {
+  auto it = entries_.find(campaign_seq);
+  if (it != entries_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return it->second.message;
+  }
+  auto info = spool_.campaign(campaign_id);
+  auto raw = spool_.campaign_message(campaign_id);
+  if (!info || !raw)
+    return nullptr;
+  auto message = std::make_shared<PreparedMessage>();
+  message->campaign_seq = campaign_seq;
+  message->campaign_id = campaign_id;
+  message->mail_from = info->from;
+  message->traits = protocol::message_traits(*raw);
+  message->data = std::make_shared<const std::string>(protocol::prepare_message_data(*raw));
+  std::int64_t start = std::max(info->created_ms, info->not_before_ms);
+  message->expires_at_ms = start + info->expires_after_s * 1000;
+  lru_.push_front(campaign_seq);
+  Entry entry{message, info->state, lru_.begin()};
+  cached_bytes_ += message->data->size();
+  entries_.emplace(campaign_seq, std::move(entry));
+  evict();
+  return message;
+}
+
+void PreparedMessageCache::evict() {
+  while (cached_bytes_ > max_cached_bytes_ && lru_.size() > 1) {
+    std::uint32_t victim = lru_.back();
+    auto it = entries_.find(victim);
+    cached_bytes_ -= it->second.message->data->size();
+    entries_.erase(it);
+    lru_.pop_back();
+  }
+}
+
+std::vector<std::uint32_t> PreparedMessageCache::refresh_states() {
+  std::vector<std::uint32_t> inactive;
+  for (auto& [seq, entry] : entries_) {
+    auto info = spool_.campaign(entry.message->campaign_id);
+    entry.state = info ? info->state : queue::CampaignState::cancelled;
+    if (entry.state != queue::CampaignState::active)
+      inactive.push_back(seq);
+  }
+  return inactive;
+}
+
+std::optional<queue::CampaignState> PreparedMessageCache::state(std::uint32_t campaign_seq) const {
+  auto it = entries_.find(campaign_seq);
+  if (it == entries_.end())
+    return std::nullopt;
+  return it->second.state;
+}
+
+} // namespace volley::engine

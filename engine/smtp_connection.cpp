@@ -1,0 +1,396 @@
+// SmtpConnection (see smtp_connection.hpp): socket, TLS and timer plumbing around the pure client
+// session. All handlers run on the delivery thread and hold a shared_ptr to the connection.
+#include "engine/smtp_connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include "engine/prepared_message.hpp"
+#include "engine/site_queue.hpp"
+
+namespace volley::engine {
+namespace asio = boost::asio;
+using protocol::SmtpClientState;
+using protocol::SmtpEventKind;
+using protocol::SmtpReply;
+
+SmtpConnection::SmtpConnection(DeliveryContext& context, std::shared_ptr<SiteQueue> site,
+                               std::size_t endpoint_index)
+    : context_(context), site_(std::move(site)),
+      stream_(context.io, site_->tls_mode() == policy::TlsMode::verify
+                              ? context.tls.verifying()
+                              : context.tls.encrypt_only()),
+      timer_(context.io), endpoint_index_(endpoint_index),
+      endpoint_(site_->endpoints().at(endpoint_index)) {}
+
+SmtpConnection::~SmtpConnection() = default;
+
+protocol::SmtpClientOptions SmtpConnection::session_options() const {
+  protocol::SmtpClientOptions o;
+  o.helo_name = context_.options.helo_name;
+  policy::TlsMode mode = site_->tls_mode();
+  o.use_starttls = mode != policy::TlsMode::off;
+  o.require_tls = mode == policy::TlsMode::require || mode == policy::TlsMode::verify;
+  return o;
+}
+
+void SmtpConnection::start() {
+  auto& socket = stream_.next_layer();
+  boost::system::error_code ec;
+  socket.open(endpoint_.address.is_v6() ? Tcp::v6() : Tcp::v4(), ec);
+  if (!ec) {
+    auto source = context_.next_source_ip(endpoint_.address.is_v6());
+    if (!source.is_unspecified())
+      socket.bind(Tcp::endpoint(source, 0), ec);
+  }
+  if (ec) {
+    on_connected(ec);
+    return;
+  }
+  socket_open_ = true;
+  ++context_.metrics.connections_opened;
+  timer_.expires_after(context_.options.connect_timeout);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+    if (!e)
+      self->on_timeout();
+  });
+  socket.async_connect(
+      Tcp::endpoint(endpoint_.address, endpoint_.port),
+      [self = shared_from_this()](const boost::system::error_code& e) { self->on_connected(e); });
+}
+
+void SmtpConnection::on_connected(const boost::system::error_code& ec) {
+  if (finished_)
+    return;
+  if (ec) {
+    ++context_.metrics.connections_failed;
+    std::string why = ec == asio::error::operation_aborted ? "connect timed out" : ec.message();
+    last_failure_ =
+        SmtpReply::synthesized(451, "4.4.1", "connect to " + endpoint_.text() + " failed: " + why);
+    last_failure_where_ = endpoint_.text();
+    close_socket();
+    site_->on_endpoint_failed(this, endpoint_index_, last_failure_, last_failure_where_);
+    finish();
+    return;
+  }
+  start_session();
+}
+
+void SmtpConnection::start_session() {
+  session_ = std::make_unique<protocol::SmtpClientSession>(session_options());
+  arm_timer();
+  read();
+}
+
+void SmtpConnection::read() {
+  if (reading_ || finished_ || handshaking_)
+    return;
+  reading_ = true;
+  auto handler = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+    self->on_read(ec, n);
+  };
+  if (tls_)
+    stream_.async_read_some(asio::buffer(read_buffer_), std::move(handler));
+  else
+    stream_.next_layer().async_read_some(asio::buffer(read_buffer_), std::move(handler));
+}
+
+void SmtpConnection::on_read(const boost::system::error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (finished_)
+    return;
+  if (ec) {
+    std::string why = ec == asio::error::eof ? "connection closed by the server" : ec.message();
+    session_->on_connection_lost(why);
+  } else {
+    session_->on_bytes(std::string_view(read_buffer_.data(), n));
+  }
+  process_events();
+  if (!finished_ && !handshaking_ && session_->state() != SmtpClientState::closed &&
+      session_->state() != SmtpClientState::failed) {
+    arm_timer();
+    read();
+  }
+}
+
+void SmtpConnection::process_events() {
+  while (!finished_) {
+    auto event = session_->poll_event();
+    if (!event)
+      break;
+    switch (event->kind) {
+    case SmtpEventKind::ready:
+      on_ready();
+      break;
+    case SmtpEventKind::start_tls:
+      start_tls();
+      break;
+    case SmtpEventKind::transaction_done:
+      on_transaction_done(*event->result);
+      break;
+    case SmtpEventKind::failed:
+      on_failed(*event);
+      break;
+    case SmtpEventKind::closed:
+      close_socket();
+      finish();
+      break;
+    }
+  }
+  flush_output();
+}
+
+void SmtpConnection::on_ready() {
+  if (!ever_ready_) {
+    ever_ready_ = true;
+    site_->on_connection_ready(this);
+    spdlog::debug("site {}: connected to {}{}", site_->key(), endpoint_.text(),
+                  tls_ ? " (TLS)" : "");
+  }
+  if (quit_requested_ || context_.stopping ||
+      messages_sent_ >= context_.options.max_messages_per_connection) {
+    session_->quit();
+    return;
+  }
+  current_ = site_->take_batch();
+  if (current_.empty()) {
+    idle_ = true;
+    site_->add_idle(shared_from_this());
+    arm_timer();
+    return;
+  }
+  idle_ = false;
+  const PreparedMessage& message = *current_.front().message;
+  protocol::SmtpTransaction t;
+  t.mail_from = message.mail_from;
+  t.data = message.data;
+  t.eight_bit = message.traits.eight_bit;
+  t.smtputf8 = message.traits.utf8_headers;
+  t.recipients.reserve(current_.size());
+  for (const DeliveryJob& job : current_)
+    t.recipients.push_back(job.recipient.address);
+  session_->send(std::move(t));
+  arm_timer();
+}
+
+void SmtpConnection::wake() {
+  if (!idle_ || finished_)
+    return;
+  idle_ = false;
+  on_ready();
+  flush_output();
+}
+
+void SmtpConnection::quit_when_idle() {
+  quit_requested_ = true;
+  if (idle_ && !finished_) {
+    idle_ = false;
+    site_->remove_idle(this);
+    session_->quit();
+    flush_output();
+    arm_timer();
+  }
+}
+
+void SmtpConnection::on_transaction_done(const protocol::TransactionResult& result) {
+  ++messages_sent_;
+  ++context_.metrics.transactions;
+  record_results(result);
+}
+
+void SmtpConnection::record_results(const protocol::TransactionResult& result) {
+  std::int64_t now = DeliveryContext::now_ms();
+  const std::string mta = endpoint_.host;
+  for (std::size_t i = 0; i < current_.size(); ++i) {
+    const DeliveryJob& job = current_[i];
+    SmtpReply reply = i < result.recipients.size()
+                          ? result.recipients[i].reply
+                          : SmtpReply::synthesized(451, "4.3.0", "no reply for this recipient");
+    auto outcome = make_outcome(job, reply, mta, context_.options.retry, now);
+    if (outcome.kind != queue::OutcomeKind::delivered) {
+      spdlog::info("{} {}: {} via {} (site {}, campaign {}, stage {})", job.recipient.address,
+                   outcome.kind == queue::OutcomeKind::deferred  ? "deferred"
+                   : outcome.kind == queue::OutcomeKind::expired ? "expired"
+                                                                 : "bounced",
+                   reply.to_string(), endpoint_.text(), site_->key(), job.recipient.campaign_id,
+                   i < result.recipients.size() ? protocol::to_string(result.recipients[i].stage)
+                                                : "none");
+    }
+    site_->count_outcome(outcome.kind);
+    context_.record(std::move(outcome));
+  }
+  current_.clear();
+}
+
+void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
+  std::string where = endpoint_.text() + " at " + protocol::to_string(event.stage);
+  if (event.result && !current_.empty()) {
+    record_results(*event.result);
+  } else if (!current_.empty()) {
+    protocol::TransactionResult synthesized;
+    for (std::size_t i = 0; i < current_.size(); ++i)
+      synthesized.recipients.push_back({event.failure, event.stage});
+    record_results(synthesized);
+  }
+  close_socket();
+  if (!ever_ready_) {
+    ++context_.metrics.connections_failed;
+    site_->on_endpoint_failed(this, endpoint_index_, event.failure, where);
+  } else if (!event.failure.positive()) {
+    spdlog::info("site {}: connection to {} ended: {}", site_->key(), where,
+                 event.failure.to_string());
+  }
+  finish();
+}
+
+void SmtpConnection::start_tls() {
+  handshaking_ = true;
+  if (site_->tls_mode() == policy::TlsMode::verify) {
+    SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str());
+    stream_.set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
+  } else {
+    SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str());
+  }
+  timer_.expires_after(context_.options.greeting_timeout);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+    if (!e)
+      self->on_timeout();
+  });
+  stream_.async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](
+                                                              const boost::system::error_code& ec) {
+    self->handshaking_ = false;
+    if (self->finished_)
+      return;
+    if (ec) {
+      self->session_->on_tls_failed("TLS handshake with " + self->endpoint_.text() +
+                                    " failed: " + ec.message());
+    } else {
+      self->tls_ = true;
+      ++self->context_.metrics.tls_sessions;
+      self->session_->on_tls_established();
+    }
+    self->process_events();
+    if (!self->finished_) {
+      self->arm_timer();
+      self->read();
+    }
+  });
+}
+
+void SmtpConnection::flush_output() {
+  if (finished_ || writing_active_ || handshaking_ || !session_)
+    return;
+  auto more = session_->take_output();
+  for (auto& piece : more)
+    pending_output_.push_back(std::move(piece));
+  if (pending_output_.empty())
+    return;
+  writing_ = std::move(pending_output_);
+  pending_output_.clear();
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(writing_.size());
+  for (const auto& piece : writing_)
+    buffers.emplace_back(asio::buffer(piece.bytes()));
+  writing_active_ = true;
+  auto handler = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    self->on_written(ec);
+  };
+  if (tls_)
+    asio::async_write(stream_, buffers, std::move(handler));
+  else
+    asio::async_write(stream_.next_layer(), buffers, std::move(handler));
+}
+
+void SmtpConnection::on_written(const boost::system::error_code& ec) {
+  writing_active_ = false;
+  writing_.clear();
+  if (finished_)
+    return;
+  if (ec) {
+    session_->on_connection_lost("write failed: " + ec.message());
+    process_events();
+    return;
+  }
+  flush_output();
+}
+
+std::chrono::milliseconds SmtpConnection::current_timeout() const {
+  const DeliveryOptions& o = context_.options;
+  switch (session_->state()) {
+  case SmtpClientState::greeting:
+  case SmtpClientState::ehlo:
+  case SmtpClientState::helo:
+  case SmtpClientState::starttls:
+  case SmtpClientState::tls_handshake:
+    return o.greeting_timeout;
+  case SmtpClientState::ready:
+    return idle_ ? o.idle_timeout : o.command_timeout;
+  case SmtpClientState::in_transaction:
+    return o.data_timeout;
+  default:
+    return o.command_timeout;
+  }
+}
+
+void SmtpConnection::arm_timer() {
+  if (finished_ || !session_)
+    return;
+  timer_.expires_after(current_timeout());
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+    if (!e)
+      self->on_timeout();
+  });
+}
+
+void SmtpConnection::on_timeout() {
+  if (finished_)
+    return;
+  if (!session_) {  // still connecting
+    close_socket(); // the connect handler reports the failure
+    return;
+  }
+  if (idle_) {
+    spdlog::debug("site {}: {} idle for {} ms, closing", site_->key(), endpoint_.text(),
+                  context_.options.idle_timeout.count());
+    quit_when_idle();
+    return;
+  }
+  session_->on_connection_lost("timed out after " + std::to_string(current_timeout().count()) +
+                               " ms waiting for the server");
+  process_events();
+}
+
+void SmtpConnection::abort() {
+  if (finished_)
+    return;
+  std::int64_t now = DeliveryContext::now_ms();
+  for (const DeliveryJob& job : current_)
+    context_.record(returned_outcome(job, now));
+  current_.clear();
+  close_socket();
+  finish();
+}
+
+void SmtpConnection::close_socket() {
+  if (!socket_open_)
+    return;
+  socket_open_ = false;
+  boost::system::error_code ignored;
+  stream_.next_layer().shutdown(Tcp::socket::shutdown_both, ignored);
+  stream_.next_layer().close(ignored);
+}
+
+void SmtpConnection::finish() {
+  if (finished_)
+    return;
+  finished_ = true;
+  timer_.cancel();
+  close_socket();
+  // The site may drop its reference now; keep this object alive until the call returns.
+  auto self = shared_from_this();
+  site_->on_connection_closed(this);
+}
+
+} // namespace volley::engine

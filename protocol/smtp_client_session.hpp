@@ -1,0 +1,128 @@
+// The SMTP client side of one connection as a pure state machine (RFC 5321, 2920, 3207): the engine
+// feeds it server bytes and connection events, it answers with bytes to write and events (ready,
+// start TLS now, a transaction's per-recipient results, failure, closed). Greeting → EHLO (HELO
+// fallback on 5xx) → optional STARTTLS and a second EHLO → transactions (MAIL/RCPT/DATA pipelined when
+// advertised, RSET after a failed transaction) → QUIT.
+// Must never: touch sockets or clocks, throw on anything a server sends, send a message body when no
+// recipient was accepted, or lose a recipient: every recipient of a transaction gets exactly one
+// final reply (a real one or a synthesized 4xx when the connection fails).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/esmtp_capabilities.hpp"
+#include "protocol/smtp_reply.hpp"
+
+namespace volley::protocol {
+
+struct SmtpClientOptions {
+  std::string helo_name = "localhost";  // EHLO/HELO argument
+  bool use_starttls = true;    // send STARTTLS when advertised (opportunistic TLS)
+  bool require_tls = false;    // no STARTTLS offered (or it failed) → session fails, transient
+  SmtpReplyLimits reply_limits;
+};
+
+struct SmtpTransaction {
+  std::string mail_from;                   // reverse-path without <>; "" = null sender <>
+  std::vector<std::string> recipients;     // forward-paths without <>, at least one
+  std::shared_ptr<const std::string> data; // prepare_message_data() output (never copied)
+  bool eight_bit = false;                  // add BODY=8BITMIME if advertised
+  bool smtputf8 = false;                   // add SMTPUTF8 if advertised; if not advertised the
+                                           // transaction fails permanently (5.6.7) for all recipients
+};
+
+// Which command a recipient's final reply answered.
+enum class SmtpStage : std::uint8_t { connect, greeting, ehlo, starttls, mail, rcpt, data, dot, rset, quit };
+const char* to_string(SmtpStage stage);
+
+struct RecipientReply {
+  SmtpReply reply;  // positive() = delivered; transient() = try later; permanent() = bounce
+  SmtpStage stage = SmtpStage::dot;
+};
+
+struct TransactionResult {
+  std::vector<RecipientReply> recipients;  // same order and size as SmtpTransaction::recipients
+};
+
+enum class SmtpEventKind : std::uint8_t {
+  ready,             // session can take a transaction (after greeting/EHLO/TLS, or after the last one)
+  start_tls,         // server said 220 to STARTTLS: do the TLS handshake, then on_tls_established()
+  transaction_done,  // result holds one final reply per recipient
+  failed,            // session is unusable; failure + (if a transaction was in progress) result
+  closed,            // QUIT answered (or connection closed after QUIT was sent)
+};
+
+struct SmtpEvent {
+  SmtpEventKind kind = SmtpEventKind::ready;
+  std::optional<TransactionResult> result;  // transaction_done, or failed mid-transaction
+  SmtpReply failure;                        // failed: the server's reply or a synthesized one
+  SmtpStage stage = SmtpStage::connect;     // failed: where it failed
+};
+
+// A piece of output: either bytes owned by the piece or a shared message body (sent without a copy).
+struct SmtpOutput {
+  std::string owned;
+  std::shared_ptr<const std::string> shared;
+  std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(owned); }
+};
+
+enum class SmtpClientState : std::uint8_t {
+  greeting, ehlo, helo, starttls, tls_handshake, ready, in_transaction, rset, quitting, closed, failed
+};
+
+class SmtpClientSession {
+ public:
+  explicit SmtpClientSession(SmtpClientOptions options);
+
+  // ---- inputs ----
+  void on_bytes(std::string_view bytes);  // anything the server sent (plaintext or decrypted)
+  void on_tls_established();              // after start_tls: handshake done → EHLO again
+  void on_tls_failed(std::string why);    // handshake failed → failed (transient, 4.7.0)
+  void on_connection_lost(std::string why);  // EOF/reset/timeout → failed; pending transaction gets
+                                             // synthesized 4.4.2 replies (after "." was sent too:
+                                             // delivery is then unknown and must be retried)
+  // Precondition: state() == ready. Queues MAIL/RCPT/DATA (pipelined if advertised).
+  void send(SmtpTransaction transaction);
+  // Sends QUIT (from ready) or fails fast from any other state.
+  void quit();
+
+  // ---- outputs ----
+  // Bytes to write, in order; the engine must write all before reading more (PIPELINING groups).
+  std::vector<SmtpOutput> take_output();
+  bool has_output() const { return !output_.empty(); }
+  std::optional<SmtpEvent> poll_event();
+
+  SmtpClientState state() const { return state_; }
+  const EsmtpCapabilities& capabilities() const { return capabilities_; }
+  bool tls_active() const { return tls_active_; }
+  const SmtpReply& greeting() const { return greeting_; }
+  std::uint64_t transactions_done() const { return transactions_done_; }
+
+ private:
+  struct Impl;
+  SmtpClientOptions options_;
+  SmtpReplyParser parser_;
+  SmtpClientState state_ = SmtpClientState::greeting;
+  EsmtpCapabilities capabilities_;
+  SmtpReply greeting_;
+  bool tls_active_ = false;
+  std::uint64_t transactions_done_ = 0;
+  std::vector<SmtpOutput> output_;
+  std::deque<SmtpEvent> events_;
+  // The transaction in progress and the replies still expected for it, in order.
+  std::optional<SmtpTransaction> transaction_;
+  std::vector<SmtpStage> expected_;
+  TransactionResult result_;
+  std::size_t accepted_rcpts_ = 0;
+  bool mail_accepted_ = false;
+  bool data_sent_ = false;
+  // Implementation helpers live in the .cpp (free to add private members there as needed).
+};
+
+}  // namespace volley::protocol
