@@ -73,6 +73,7 @@ int run_suppress(CommandContext& context);
 int run_unsuppress(CommandContext& context);
 int run_suppressions(CommandContext& context);
 int run_bounces(CommandContext& context);
+int run_queues(CommandContext& context);
 int run_health(CommandContext& context);
 
 } // namespace volley::tools

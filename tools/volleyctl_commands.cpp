@@ -31,6 +31,7 @@ const std::map<std::string_view, Handler>& handlers() {
       {"unsuppress", run_unsuppress},
       {"suppressions", run_suppressions},
       {"bounces", run_bounces},
+      {"queues", run_queues},
       {"health", run_health},
   };
   return table;

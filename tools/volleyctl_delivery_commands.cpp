@@ -1,5 +1,5 @@
 // volleyctl commands outside campaigns: send (transactional), suppress / unsuppress / suppressions,
-// bounces and health. Never builds a request target without percent-encoding user input.
+// bounces, queues and health. Never builds a request target without percent-encoding user input.
 #include <boost/json.hpp>
 
 #include "tools/url_encoding.hpp"
@@ -102,6 +102,10 @@ int run_bounces(CommandContext& context) {
   return print_answer(context, context.client.request("GET", target), [&](const json::value& j) {
     return render_bounces(j) + next_page_hint(j, command_line, *limit);
   });
+}
+
+int run_queues(CommandContext& context) {
+  return print_answer(context, context.client.request("GET", "/v1/queues"), render_queues);
 }
 
 int run_health(CommandContext& context) {

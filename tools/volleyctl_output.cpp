@@ -181,6 +181,39 @@ std::string render_bounces(const json::value& answer) {
   return table.render();
 }
 
+std::string render_queues(const json::value& answer) {
+  if (text_of(answer, "delivery") == "off")
+    return "delivery is off in volleyd's config ([delivery] enabled = false)\n";
+  const json::array* sites = array_field(answer, "sites");
+  std::string head = "in memory: " + text_of(answer, "jobs_in_memory") +
+                     " recipient(s), connections open: " + text_of(answer, "connections_open") +
+                     "\n";
+  if (!sites || sites->empty())
+    return head + "no destination sites yet\n";
+  TextTable table({"SITE", "TLS", "QUEUED", "CONN", "IDLE", "DELIVERED", "DEFERRED", "BOUNCED",
+                   "DOMAINS", "LAST ERROR"});
+  for (std::size_t c = 2; c <= 7; ++c)
+    table.align_right(c);
+  table.limit_width(0, 40);
+  table.limit_width(8, 30);
+  table.limit_width(9, 60);
+  for (const json::value& s : *sites) {
+    std::string domains;
+    if (const json::array* d = array_field(s, "domains")) {
+      for (const json::value& name : *d)
+        domains += (domains.empty() ? "" : ",") + json_field_text(&name);
+    }
+    std::string error = text_of(s, "last_error");
+    if (!text_of(s, "suspended_until_ms").empty())
+      error = "(suspended) " + error;
+    table.add_row({text_of(s, "site"), text_of(s, "tls"), text_of(s, "queued"),
+                   text_of(s, "connections"), text_of(s, "idle_connections"),
+                   text_of(s, "delivered"), text_of(s, "deferred"), text_of(s, "bounced"), domains,
+                   error});
+  }
+  return head + table.render();
+}
+
 std::string render_flat_object(const json::value& answer) {
   std::vector<std::pair<std::string, std::string>> lines;
   std::vector<std::pair<std::string, const json::value*>> pending{{"", &answer}};

@@ -28,6 +28,8 @@ std::string render_recipient_counts(const boost::json::value& answer);
 std::string render_rejections(const boost::json::value& answer, std::size_t max_rows = 10);
 std::string render_suppressions(const boost::json::value& answer);
 std::string render_bounces(const boost::json::value& answer);
+// GET /v1/queues: one row per destination site.
+std::string render_queues(const boost::json::value& answer);
 // Nested objects flattened to "a.b  value" lines (health and other small answers).
 std::string render_flat_object(const boost::json::value& answer);
 
