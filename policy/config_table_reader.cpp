@@ -1,5 +1,5 @@
 // Typed, schema-checked reads from a toml++ document with positioned errors and typo suggestions.
-// Never reports the same key twice and never leaves a wrong value in the output.
+// Never reports the same value twice and never leaves a wrong value in the output.
 #include "policy/config_table_reader.hpp"
 
 #include <algorithm>
@@ -60,6 +60,10 @@ std::string key_name(std::string_view section, std::string_view key) {
   return "`" + std::string(section) + "." + std::string(key) + "`";
 }
 
+std::string map_name(std::string_view section, std::string_view key) {
+  return "[" + std::string(section) + (key.empty() ? "" : ".") + std::string(key) + "]";
+}
+
 ConfigTableReader::ConfigTableReader(const toml::table& root, std::vector<SectionSchema> schema,
                                      ConfigDiagnostics& diagnostics)
     : root_(root), schema_(std::move(schema)), diagnostics_(diagnostics) {}
@@ -88,7 +92,7 @@ void ConfigTableReader::check_names() {
                        "`" + name + "` must be a section, got " +
                            std::string(type_name(node.type())),
                        "write [" + name + "] on its own line, followed by its keys");
-    } else {
+    } else if (!known->any_keys) {
       check_section_keys(*known, *node.as_table());
     }
   }
@@ -157,6 +161,12 @@ void ConfigTableReader::report(std::string_view section, std::string_view key,
   if (!failed_.insert(id).second)
     return;
   diagnostics_.add(where(section, key), what, hint);
+}
+
+void ConfigTableReader::report_at(SourcePosition at, std::string_view section, std::string_view key,
+                                  std::string_view what, std::string_view hint) {
+  failed_.insert(std::string(section) + "." + std::string(key));
+  diagnostics_.add(at, what, hint);
 }
 
 void ConfigTableReader::report_wrong_type(std::string_view section, std::string_view key,
@@ -251,6 +261,98 @@ void ConfigTableReader::read_duration(std::string_view section, std::string_view
     return report(section, key, key_name(section, key) + ": " + seconds.error().message, "");
   }
   out = *seconds;
+}
+
+void ConfigTableReader::read_duration_ms(std::string_view section, std::string_view key,
+                                         std::int64_t& out) {
+  const toml::node* node = value(section, key);
+  if (!node)
+    return;
+  if (!node->is_string()) {
+    return report_wrong_type(section, key, *node, "a duration string",
+                             "write the number with its unit in quotes, e.g. \"30s\", \"5m\", "
+                             "\"500ms\" (a bare number would be ambiguous)");
+  }
+  auto ms = parse_duration_ms_text(node->as_string()->get());
+  if (!ms)
+    return report(section, key, key_name(section, key) + ": " + ms.error().message, "");
+  out = *ms;
+}
+
+void ConfigTableReader::read_string_list(std::string_view section, std::string_view key,
+                                         std::vector<ConfigListItem>& out,
+                                         std::string_view element_hint) {
+  const toml::node* node = value(section, key);
+  if (!node)
+    return;
+  const toml::array* array = node->as_array();
+  if (!array) {
+    return report_wrong_type(section, key, *node, "an array",
+                             "write the values in brackets, e.g. " + std::string(key) +
+                                 " = [\"a\", \"b\"]; [] for none");
+  }
+  std::vector<ConfigListItem> items;
+  bool all_strings = true;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    SourcePosition at = position_of(element.source());
+    if (!element.is_string()) {
+      all_strings = false;
+      report_at(at, section, key,
+                key_name(section, key) + " entry " + std::to_string(i + 1) +
+                    " must be a string, got " + std::string(type_name(element.type())),
+                element_hint);
+      continue;
+    }
+    items.push_back(ConfigListItem{element.as_string()->get(), at});
+  }
+  if (all_strings)
+    out = std::move(items);
+}
+
+void ConfigTableReader::read_string_map(std::string_view section, std::string_view key,
+                                        std::vector<ConfigMapEntry>& out,
+                                        std::string_view value_hint) {
+  const toml::table* table = key.empty() ? section_table(section) : nullptr;
+  if (!key.empty()) {
+    const toml::node* node = value(section, key);
+    if (!node)
+      return;
+    table = node->as_table();
+    if (!table) {
+      return report_wrong_type(section, key, *node, "a table",
+                               "write " + map_name(section, key) +
+                                   " on its own line, followed by \"name\" = \"value\" lines");
+    }
+  }
+  if (!table)
+    return;
+  std::vector<ConfigMapEntry> entries;
+  for (auto&& [name, node] : *table) {
+    SourcePosition key_at = position_of(name.source());
+    if (node.is_string()) {
+      entries.push_back(ConfigMapEntry{std::string(name.str()), node.as_string()->get(), key_at,
+                                       position_of(node.source())});
+      continue;
+    }
+    std::string hint(value_hint);
+    const toml::table* nested = node.as_table();
+    if (nested && !nested->empty()) {
+      hint = "quote names that contain dots, e.g. \"" + std::string(name.str()) + "." +
+             std::string(nested->begin()->first.str()) +
+             "\" = ..., or TOML reads them as nested tables";
+    }
+    report_at(key_at, section, key,
+              map_name(section, key) + " entry \"" + std::string(name.str()) +
+                  "\" must be a string, got " + std::string(type_name(node.type())),
+              hint);
+  }
+  // toml++ iterates keys in name order; callers get the entries in file order.
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return a.key_at.line != b.key_at.line ? a.key_at.line < b.key_at.line
+                                          : a.key_at.column < b.key_at.column;
+  });
+  out.insert(out.end(), entries.begin(), entries.end());
 }
 
 } // namespace volley::policy

@@ -1,6 +1,7 @@
-// ConfigTableReader: typed reads of a parsed TOML document ([section] key = value) against a schema
-// of known sections and keys, reporting every problem with its file:line:column. Never throws and
-// never changes an output value unless the TOML value is present and valid.
+// ConfigTableReader: typed reads of a parsed TOML document ([section] key = value, arrays, tables
+// of user-chosen names) against a schema of known sections and keys, reporting every problem with
+// its file:line:column. Never throws and never changes an output value unless the TOML value is
+// present and valid.
 #pragma once
 
 #include <toml++/toml.h>
@@ -18,6 +19,21 @@ namespace volley::policy {
 struct SectionSchema {
   std::string_view name;
   std::vector<std::string_view> keys;
+  bool any_keys = false; // a map such as [routes]: every key is a name chosen by the user
+};
+
+// One string of an array, with where it is.
+struct ConfigListItem {
+  std::string text;
+  SourcePosition at;
+};
+
+// One `"name" = "value"` entry of a table of user-chosen names ([routes], [delivery.tls_domains]).
+struct ConfigMapEntry {
+  std::string key;
+  std::string value;
+  SourcePosition key_at;
+  SourcePosition value_at;
 };
 
 class ConfigTableReader {
@@ -36,6 +52,17 @@ public:
   void read_size(std::string_view section, std::string_view key, std::uint64_t& out);
   // A duration string ("72h") in seconds.
   void read_duration(std::string_view section, std::string_view key, std::int64_t& out);
+  // A duration string ("30s", "500ms") in milliseconds.
+  void read_duration_ms(std::string_view section, std::string_view key, std::int64_t& out);
+  // An array of strings; element_hint says how to write one. out is replaced only when every
+  // element is a string.
+  void read_string_list(std::string_view section, std::string_view key,
+                        std::vector<ConfigListItem>& out, std::string_view element_hint);
+  // A table of string values: the section itself when key is "", else the sub-table section.key.
+  // Entries that are not strings are reported and left out; the others are appended to out in
+  // file order.
+  void read_string_map(std::string_view section, std::string_view key,
+                       std::vector<ConfigMapEntry>& out, std::string_view value_hint);
 
   // True when the key is in the file (whether or not it was valid).
   bool present(std::string_view section, std::string_view key) const;
@@ -46,6 +73,10 @@ public:
   // Reports an error at where(section, key) and marks the key failed.
   void report(std::string_view section, std::string_view key, std::string_view what,
               std::string_view hint);
+  // Reports an error at a position inside the key's value (an array element, a map entry) and
+  // marks the key failed; several such errors may be reported for one key.
+  void report_at(SourcePosition at, std::string_view section, std::string_view key,
+                 std::string_view what, std::string_view hint);
 
 private:
   const toml::table* section_table(std::string_view section) const;
@@ -63,5 +94,7 @@ private:
 
 // "`spool.max_size`": how messages name a key.
 std::string key_name(std::string_view section, std::string_view key);
+// "[routes]" or "[delivery.tls_domains]": how messages name a table of user-chosen names.
+std::string map_name(std::string_view section, std::string_view key);
 
 } // namespace volley::policy

@@ -2,6 +2,7 @@
 // text and how to write it instead. Never accepts a value it would have to round or guess.
 #include "policy/config_units.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <limits>
@@ -29,6 +30,8 @@ constexpr std::string_view size_units_hint =
     "use B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. \"64MiB\"";
 constexpr std::string_view duration_hint =
     "write a number with a unit d, h, m or s, e.g. \"72h\", \"30m\", \"45s\", \"3d\" or \"1h30m\"";
+constexpr std::string_view duration_ms_hint = "write a number with a unit d, h, m, s or ms, e.g. "
+                                              "\"30s\", \"5m\", \"500ms\" or \"1m30s\"";
 
 Error unit_error(std::string what) {
   return make_error(error_code::invalid_request, std::move(what));
@@ -86,6 +89,92 @@ Error unknown_size_unit(std::string_view text, std::string_view number, std::str
   return unit_error(what + std::string(size_units_hint));
 }
 
+struct DurationUnit {
+  std::string_view name;
+  std::int64_t ms;
+};
+
+// Largest first: the parts of a duration must come in this order.
+constexpr std::array<DurationUnit, 5> duration_units{
+    {{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}}};
+
+// The unit after a number: a run of letters, or the single character there if it is no letter.
+std::string_view read_duration_unit(std::string_view rest) {
+  std::size_t length = 0;
+  while (length < rest.size() && std::isalpha(static_cast<unsigned char>(rest[length])))
+    ++length;
+  return rest.substr(0, length == 0 ? 1 : length);
+}
+
+// Converts one "<number><unit>" part to ticks of tick_ms milliseconds, or explains why it cannot.
+Result<std::int64_t> duration_part_ticks(std::string_view text, std::uint64_t number,
+                                         const DurationUnit& unit, std::int64_t tick_ms) {
+  if (unit.ms < tick_ms) {
+    auto per_tick = static_cast<std::uint64_t>(tick_ms / unit.ms);
+    if (number % per_tick != 0) {
+      return unit_error("duration " + quoted(text) +
+                        " is not a whole number of seconds — this setting counts seconds, e.g. "
+                        "\"1s\" or \"30s\"");
+    }
+    return static_cast<std::int64_t>(number / per_tick);
+  }
+  auto per_unit = static_cast<std::uint64_t>(unit.ms / tick_ms);
+  if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / per_unit)
+    return unit_error("duration " + quoted(text) + " is too long");
+  return static_cast<std::int64_t>(number * per_unit);
+}
+
+// One or more "<digits><unit>" parts, largest unit first, summed in ticks of tick_ms milliseconds
+// (1000: seconds, 1: milliseconds).
+Result<std::int64_t> parse_duration_ticks(std::string_view text, std::int64_t tick_ms,
+                                          std::string_view hint) {
+  if (text.empty())
+    return unit_error("empty duration — " + std::string(hint));
+  if (text.front() == '-') {
+    return unit_error("negative duration " + quoted(text) + " — durations are 0 or more seconds");
+  }
+  std::int64_t total = 0;
+  std::size_t next_unit = 0; // index into duration_units: parts must come largest first
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::uint64_t number = 0;
+    std::size_t digits = read_digits(text.substr(pos), number);
+    if (digits == std::string::npos)
+      return unit_error("duration " + quoted(text) + " is too long");
+    if (digits == 0)
+      return unit_error(quoted(text) + " is not a duration — " + std::string(hint));
+    pos += digits;
+    if (pos == text.size())
+      return unit_error("duration " + quoted(text) + " has no unit — " + std::string(hint));
+    if (text[pos] == '.' || text[pos] == ',') {
+      return unit_error("fractional duration " + quoted(text) +
+                        " — combine whole units instead, e.g. \"1h30m\" for 1.5h");
+    }
+    std::string_view unit = read_duration_unit(text.substr(pos));
+    pos += unit.size();
+    auto known = std::find_if(duration_units.begin(), duration_units.end(),
+                              [unit](const DurationUnit& u) { return u.name == unit; });
+    if (known == duration_units.end()) {
+      return unit_error("unknown duration unit `" + std::string(unit) + "` in " + quoted(text) +
+                        " — " + std::string(hint));
+    }
+    auto index = static_cast<std::size_t>(known - duration_units.begin());
+    if (index < next_unit) {
+      return unit_error("duration " + quoted(text) +
+                        " repeats a unit or puts a smaller unit first — use each unit at most "
+                        "once, largest first, e.g. \"1d12h\"");
+    }
+    next_unit = index + 1;
+    auto ticks = duration_part_ticks(text, number, *known, tick_ms);
+    if (!ticks)
+      return ticks.error();
+    if (*ticks > std::numeric_limits<std::int64_t>::max() - total)
+      return unit_error("duration " + quoted(text) + " is too long");
+    total += *ticks;
+  }
+  return total;
+}
+
 } // namespace
 
 Result<std::uint64_t> parse_size_text(std::string_view text) {
@@ -121,52 +210,11 @@ Result<std::uint64_t> parse_size_text(std::string_view text) {
 }
 
 Result<std::int64_t> parse_duration_text(std::string_view text) {
-  if (text.empty())
-    return unit_error("empty duration — " + std::string(duration_hint));
-  if (text.front() == '-') {
-    return unit_error("negative duration " + quoted(text) + " — durations are 0 or more seconds");
-  }
-  static constexpr std::string_view units = "dhms";
-  static constexpr std::array<std::int64_t, 4> unit_seconds{86400, 3600, 60, 1};
-  std::int64_t total = 0;
-  std::size_t next_unit = 0; // index into units: parts must come largest first
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::uint64_t number = 0;
-    std::size_t digits = read_digits(text.substr(pos), number);
-    if (digits == std::string::npos)
-      return unit_error("duration " + quoted(text) + " is too long");
-    if (digits == 0) {
-      return unit_error(quoted(text) + " is not a duration — " + std::string(duration_hint));
-    }
-    pos += digits;
-    if (pos == text.size()) {
-      return unit_error("duration " + quoted(text) + " has no unit — " +
-                        std::string(duration_hint));
-    }
-    char unit = text[pos++];
-    if (unit == '.' || unit == ',') {
-      return unit_error("fractional duration " + quoted(text) +
-                        " — combine whole units instead, e.g. \"1h30m\" for 1.5h");
-    }
-    std::size_t index = units.find(unit);
-    if (index == std::string_view::npos) {
-      return unit_error("unknown duration unit `" + std::string(1, unit) + "` in " + quoted(text) +
-                        " — " + std::string(duration_hint));
-    }
-    if (index < next_unit) {
-      return unit_error("duration " + quoted(text) +
-                        " repeats a unit or puts a smaller unit first — use each of d, h, m, s "
-                        "at most once, largest first, e.g. \"1d12h\"");
-    }
-    next_unit = index + 1;
-    auto limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - total);
-    if (number > limit / static_cast<std::uint64_t>(unit_seconds[index])) {
-      return unit_error("duration " + quoted(text) + " is too long");
-    }
-    total += static_cast<std::int64_t>(number) * unit_seconds[index];
-  }
-  return total;
+  return parse_duration_ticks(text, 1000, duration_hint);
+}
+
+Result<std::int64_t> parse_duration_ms_text(std::string_view text) {
+  return parse_duration_ticks(text, 1, duration_ms_hint);
 }
 
 std::string describe_size(std::uint64_t bytes) {
@@ -178,6 +226,16 @@ std::string describe_size(std::uint64_t bytes) {
     }
   }
   return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+std::string describe_duration_ms(std::int64_t ms) {
+  if (ms == 0)
+    return "0s";
+  for (auto unit = duration_units.begin(); unit != duration_units.end(); ++unit) {
+    if (ms != 0 && ms % unit->ms == 0)
+      return std::to_string(ms / unit->ms) + std::string(unit->name);
+  }
+  return std::to_string(ms) + "ms";
 }
 
 } // namespace volley::policy

@@ -15,6 +15,8 @@
 #include "policy/config_diagnostics.hpp"
 #include "policy/config_table_reader.hpp"
 #include "policy/config_units.hpp"
+#include "policy/delivery_config_reader.hpp"
+#include "policy/dns_config_reader.hpp"
 #include "policy/listen_address.hpp"
 
 namespace volley::policy {
@@ -27,13 +29,16 @@ constexpr std::size_t max_unix_socket_path = 107; // sizeof(sockaddr_un::sun_pat
 constexpr const char* log_levels[] = {"trace", "debug", "info", "warn", "error"};
 
 std::vector<SectionSchema> daemon_schema() {
-  return {
+  std::vector<SectionSchema> schema{
       {"spool", {"path", "initial_size", "max_size", "max_batch", "durable", "expires_after"}},
       {"control",
        {"listen", "socket", "token_file", "max_request_size", "max_line_size", "threads"}},
       {"limits", {"max_message_size", "max_vars_size", "max_inline_recipients"}},
       {"log", {"level", "file"}},
   };
+  for (SectionSchema& section : delivery_sections_schema())
+    schema.push_back(std::move(section));
+  return schema;
 }
 
 void read_values(ConfigTableReader& reader, DaemonConfig& config) {
@@ -198,6 +203,7 @@ void resolve_paths(DaemonConfig& config, std::string_view base_dir) {
   resolve_path(config.control.socket, base_dir);
   resolve_path(config.control.token_file, base_dir);
   resolve_path(config.log.file, base_dir);
+  resolve_path(config.delivery.tls_ca_file, base_dir);
 }
 
 Result<toml::table> parse_toml(std::string_view text, std::string_view source_name) {
@@ -227,6 +233,9 @@ Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string
   DaemonConfig config;
   config.source = std::string(source_name);
   read_values(reader, config);
+  read_delivery_section(reader, config.delivery);
+  read_routes_section(reader, config.delivery);
+  read_dns_section(reader, config.dns);
   resolve_paths(config, base_dir);
   validate_spool(reader, config.spool);
   validate_control(reader, config.control);

@@ -1,11 +1,11 @@
 // The SMTP client side of one connection as a pure state machine (RFC 5321, 2920, 3207): the engine
 // feeds it server bytes and connection events, it answers with bytes to write and events (ready,
 // start TLS now, a transaction's per-recipient results, failure, closed). Greeting → EHLO (HELO
-// fallback on 5xx) → optional STARTTLS and a second EHLO → transactions (MAIL/RCPT/DATA pipelined when
-// advertised, RSET after a failed transaction) → QUIT.
-// Must never: touch sockets or clocks, throw on anything a server sends, send a message body when no
-// recipient was accepted, or lose a recipient: every recipient of a transaction gets exactly one
-// final reply (a real one or a synthesized 4xx when the connection fails).
+// fallback on 5xx) → optional STARTTLS and a second EHLO → transactions (MAIL/RCPT/DATA pipelined
+// when advertised, RSET after a failed transaction) → QUIT. Must never: touch sockets or clocks,
+// throw on anything a server sends, send a message body when no recipient was accepted, or lose a
+// recipient: every recipient of a transaction gets exactly one final reply (a real one or a
+// synthesized 4xx when the connection fails).
 #pragma once
 
 #include <cstdint>
@@ -17,14 +17,17 @@
 #include <vector>
 
 #include "protocol/esmtp_capabilities.hpp"
+#include "protocol/smtp_recipient_ledger.hpp"
 #include "protocol/smtp_reply.hpp"
+#include "protocol/smtp_transaction_result.hpp" // SmtpStage, RecipientReply, TransactionResult
 
 namespace volley::protocol {
 
 struct SmtpClientOptions {
-  std::string helo_name = "localhost";  // EHLO/HELO argument
-  bool use_starttls = true;    // send STARTTLS when advertised (opportunistic TLS)
-  bool require_tls = false;    // no STARTTLS offered (or it failed) → session fails, transient
+  std::string helo_name = "localhost"; // EHLO/HELO argument
+  bool use_starttls = true;            // send STARTTLS when advertised (opportunistic TLS)
+  // no STARTTLS offered (or it failed) → session fails, transient
+  bool require_tls = false;
   SmtpReplyLimits reply_limits;
 };
 
@@ -33,60 +36,61 @@ struct SmtpTransaction {
   std::vector<std::string> recipients;     // forward-paths without <>, at least one
   std::shared_ptr<const std::string> data; // prepare_message_data() output (never copied)
   bool eight_bit = false;                  // add BODY=8BITMIME if advertised
-  bool smtputf8 = false;                   // add SMTPUTF8 if advertised; if not advertised the
-                                           // transaction fails permanently (5.6.7) for all recipients
-};
-
-// Which command a recipient's final reply answered.
-enum class SmtpStage : std::uint8_t { connect, greeting, ehlo, starttls, mail, rcpt, data, dot, rset, quit };
-const char* to_string(SmtpStage stage);
-
-struct RecipientReply {
-  SmtpReply reply;  // positive() = delivered; transient() = try later; permanent() = bounce
-  SmtpStage stage = SmtpStage::dot;
-};
-
-struct TransactionResult {
-  std::vector<RecipientReply> recipients;  // same order and size as SmtpTransaction::recipients
+  // add SMTPUTF8 if advertised; if not advertised the transaction fails permanently (5.6.7)
+  // for all recipients
+  bool smtputf8 = false;
 };
 
 enum class SmtpEventKind : std::uint8_t {
-  ready,             // session can take a transaction (after greeting/EHLO/TLS, or after the last one)
-  start_tls,         // server said 220 to STARTTLS: do the TLS handshake, then on_tls_established()
-  transaction_done,  // result holds one final reply per recipient
-  failed,            // session is unusable; failure + (if a transaction was in progress) result
-  closed,            // QUIT answered (or connection closed after QUIT was sent)
+  ready,     // session can take a transaction (after greeting/EHLO/TLS, or after the last one)
+  start_tls, // server said 220 to STARTTLS: do the TLS handshake, then on_tls_established()
+  transaction_done, // result holds one final reply per recipient
+  failed,           // session is unusable; failure + (if a transaction was in progress) result
+  closed,           // QUIT answered (or connection closed after QUIT was sent)
 };
 
 struct SmtpEvent {
   SmtpEventKind kind = SmtpEventKind::ready;
-  std::optional<TransactionResult> result;  // transaction_done, or failed mid-transaction
-  SmtpReply failure;                        // failed: the server's reply or a synthesized one
-  SmtpStage stage = SmtpStage::connect;     // failed: where it failed
+  std::optional<TransactionResult> result; // transaction_done, or failed mid-transaction
+  SmtpReply failure;                       // failed: the server's reply or a synthesized one
+  SmtpStage stage = SmtpStage::connect;    // failed: where it failed
 };
 
-// A piece of output: either bytes owned by the piece or a shared message body (sent without a copy).
+// A piece of output: either bytes owned by the piece or a shared message body (sent without a
+// copy).
 struct SmtpOutput {
   std::string owned;
   std::shared_ptr<const std::string> shared;
-  std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(owned); }
+  std::string_view bytes() const {
+    return shared ? std::string_view(*shared) : std::string_view(owned);
+  }
 };
 
 enum class SmtpClientState : std::uint8_t {
-  greeting, ehlo, helo, starttls, tls_handshake, ready, in_transaction, rset, quitting, closed, failed
+  greeting,
+  ehlo,
+  helo,
+  starttls,
+  tls_handshake,
+  ready,
+  in_transaction,
+  rset,
+  quitting,
+  closed,
+  failed
 };
 
 class SmtpClientSession {
- public:
+public:
   explicit SmtpClientSession(SmtpClientOptions options);
 
   // ---- inputs ----
-  void on_bytes(std::string_view bytes);  // anything the server sent (plaintext or decrypted)
-  void on_tls_established();              // after start_tls: handshake done → EHLO again
-  void on_tls_failed(std::string why);    // handshake failed → failed (transient, 4.7.0)
-  void on_connection_lost(std::string why);  // EOF/reset/timeout → failed; pending transaction gets
-                                             // synthesized 4.4.2 replies (after "." was sent too:
-                                             // delivery is then unknown and must be retried)
+  void on_bytes(std::string_view bytes);    // anything the server sent (plaintext or decrypted)
+  void on_tls_established();                // after start_tls: handshake done → EHLO again
+  void on_tls_failed(std::string why);      // handshake failed → failed (transient, 4.7.0)
+  void on_connection_lost(std::string why); // EOF/reset/timeout → failed; pending transaction gets
+                                            // synthesized 4.4.2 replies (after "." was sent too:
+                                            // delivery is then unknown and must be retried)
   // Precondition: state() == ready. Queues MAIL/RCPT/DATA (pipelined if advertised).
   void send(SmtpTransaction transaction);
   // Sends QUIT (from ready) or fails fast from any other state.
@@ -104,8 +108,45 @@ class SmtpClientSession {
   const SmtpReply& greeting() const { return greeting_; }
   std::uint64_t transactions_done() const { return transactions_done_; }
 
- private:
-  struct Impl;
+private:
+  struct ExpectedReply {
+    SmtpStage stage = SmtpStage::greeting; // the command this reply answers (HELO: ehlo)
+    std::size_t recipient = 0;             // rcpt: index into the transaction's recipients
+    bool discard = false;                  // answer to a lone "." after an unwanted 354
+    std::uint64_t queued_in_feed = 0;      // feeds_ when the command was queued
+  };
+
+  // smtp_client_session.cpp: replies, connection set-up, failure and closing
+  void handle_reply(const SmtpReply& reply);
+  void on_greeting_reply(const SmtpReply& reply);
+  void on_ehlo_reply(const SmtpReply& reply);
+  void on_helo_reply(const SmtpReply& reply);
+  void on_starttls_reply(const SmtpReply& reply);
+  void on_rset_reply(const SmtpReply& reply);
+  void after_hello();
+  void become_ready();
+  void close();
+  void drop_stale_ready_events();
+  void fail(const SmtpReply& failure, SmtpStage stage);
+  void fail_protocol(const std::string& what, SmtpStage stage);
+  SmtpStage awaited_stage() const;
+  void write(std::string_view bytes);
+  void command(std::string_view verb, std::string_view argument = {});
+  void expect(SmtpStage stage, std::size_t recipient = 0, bool discard = false);
+
+  // smtp_client_session_transaction.cpp: MAIL / RCPT / DATA / "."
+  void refuse_unready(const SmtpTransaction& transaction);
+  std::optional<SmtpReply> refusal_before_sending() const;
+  void send_mail_from();
+  void send_rcpt(std::size_t index);
+  void send_next_rcpt_or_data();
+  void send_body();
+  void on_transaction_reply(const ExpectedReply& expected, const SmtpReply& reply);
+  void on_mail_reply(const SmtpReply& reply);
+  void on_rcpt_reply(std::size_t index, const SmtpReply& reply);
+  void on_data_reply(const SmtpReply& reply);
+  void finish_transaction(bool needs_rset);
+
   SmtpClientOptions options_;
   SmtpReplyParser parser_;
   SmtpClientState state_ = SmtpClientState::greeting;
@@ -115,14 +156,16 @@ class SmtpClientSession {
   std::uint64_t transactions_done_ = 0;
   std::vector<SmtpOutput> output_;
   std::deque<SmtpEvent> events_;
-  // The transaction in progress and the replies still expected for it, in order.
+  std::deque<ExpectedReply> expected_; // replies still owed by the server, in order
+  // on_bytes() calls so far: bytes of call N cannot answer a command queued during call N (it was
+  // not even written yet), so such a reply is the server talking out of turn.
+  std::uint64_t feeds_ = 0;
+  // The transaction in progress.
   std::optional<SmtpTransaction> transaction_;
-  std::vector<SmtpStage> expected_;
-  TransactionResult result_;
-  std::size_t accepted_rcpts_ = 0;
+  SmtpRecipientLedger recipients_;
+  bool pipelined_ = false; // this transaction's commands went out as one group
   bool mail_accepted_ = false;
-  bool data_sent_ = false;
-  // Implementation helpers live in the .cpp (free to add private members there as needed).
+  std::size_t next_rcpt_ = 0; // without PIPELINING: next recipient to send RCPT for
 };
 
-}  // namespace volley::protocol
+} // namespace volley::protocol

@@ -109,6 +109,65 @@ TEST(ConfigUnits, DurationErrors) {
   EXPECT_NE(duration_error("99999999999999999999s").find("too long"), std::string::npos);
 }
 
+std::int64_t ms_of(std::string_view text) {
+  auto ms = parse_duration_ms_text(text);
+  EXPECT_TRUE(ms.ok()) << text << ": " << (ms.ok() ? "" : ms.error().message);
+  return ms.ok() ? *ms : -1;
+}
+
+std::string duration_ms_error(std::string_view text) {
+  auto ms = parse_duration_ms_text(text);
+  EXPECT_FALSE(ms.ok()) << text << " parsed as " << (ms.ok() ? *ms : 0);
+  return ms.ok() ? "" : ms.error().message;
+}
+
+TEST(ConfigUnits, MillisecondDurations) {
+  EXPECT_EQ(ms_of("500ms"), 500);
+  EXPECT_EQ(ms_of("0ms"), 0);
+  EXPECT_EQ(ms_of("30s"), 30'000);
+  EXPECT_EQ(ms_of("5m"), 300'000);
+  EXPECT_EQ(ms_of("72h"), 72ll * 3'600'000);
+  EXPECT_EQ(ms_of("1d"), 86'400'000);
+  EXPECT_EQ(ms_of("1s500ms"), 1500);
+  EXPECT_EQ(ms_of("1m30s250ms"), 90'250);
+  EXPECT_EQ(ms_of("106751991167d"), 106751991167ll * 86'400'000);
+}
+
+TEST(ConfigUnits, MillisecondDurationErrors) {
+  EXPECT_EQ(duration_ms_error("500"),
+            "duration \"500\" has no unit — write a number with a unit d, h, m, s or ms, e.g. "
+            "\"30s\", \"5m\", \"500ms\" or \"1m30s\"");
+  EXPECT_EQ(duration_ms_error("5us"),
+            "unknown duration unit `us` in \"5us\" — write a number with a unit d, h, m, s or ms, "
+            "e.g. \"30s\", \"5m\", \"500ms\" or \"1m30s\"");
+  EXPECT_EQ(duration_ms_error("500ms1s"),
+            "duration \"500ms1s\" repeats a unit or puts a smaller unit first — use each unit at "
+            "most once, largest first, e.g. \"1d12h\"");
+  EXPECT_EQ(duration_ms_error("0.5s"),
+            "fractional duration \"0.5s\" — combine whole units instead, e.g. \"1h30m\" for 1.5h");
+  EXPECT_NE(duration_ms_error("106751991168d").find("too long"), std::string::npos);
+  EXPECT_NE(duration_ms_error("-5ms").find("negative duration"), std::string::npos);
+  EXPECT_NE(duration_ms_error("5 ms").find("unknown duration unit ` `"), std::string::npos);
+}
+
+TEST(ConfigUnits, SecondDurationsTakeMillisecondsOnlyInWholeSeconds) {
+  EXPECT_EQ(seconds_of("2000ms"), 2);
+  EXPECT_EQ(seconds_of("1m1000ms"), 61);
+  EXPECT_EQ(duration_error("1500ms"),
+            "duration \"1500ms\" is not a whole number of seconds — this setting counts seconds, "
+            "e.g. \"1s\" or \"30s\"");
+  EXPECT_NE(duration_error("1s500ms").find("not a whole number of seconds"), std::string::npos);
+}
+
+TEST(ConfigUnits, DescribeDurationUsesTheLargestExactUnit) {
+  EXPECT_EQ(describe_duration_ms(3'600'000), "1h");
+  EXPECT_EQ(describe_duration_ms(86'400'000), "1d");
+  EXPECT_EQ(describe_duration_ms(90'000), "90s");
+  EXPECT_EQ(describe_duration_ms(500), "500ms");
+  EXPECT_EQ(describe_duration_ms(1500), "1500ms");
+  EXPECT_EQ(describe_duration_ms(0), "0s");
+}
+
 TEST(ConfigUnits, DescribeSizeUsesTheLargestExactBinaryUnit) {
   EXPECT_EQ(describe_size(64ull << 30), "64GiB");
   EXPECT_EQ(describe_size(1536ull << 20), "1536MiB");

@@ -22,11 +22,20 @@ std::string parse_error(std::string_view text) {
   return config.error().message;
 }
 
-TEST(DaemonConfig, EmbeddedDefaultEqualsTheStructDefaults) {
+// The struct defaults plus the embedded file's only addition: routes for the RFC 2606 names to the
+// demo's local sink. A config file without [routes] has no routes (EmptyFileMeansDefaults).
+DaemonConfig embedded_expected(std::string source) {
+  DaemonConfig expected;
+  expected.source = std::move(source);
+  expected.delivery.routes = {RouteConfig{".test", "127.0.0.1", 2525},
+                              RouteConfig{".example", "127.0.0.1", 2525}};
+  return expected;
+}
+
+TEST(DaemonConfig, EmbeddedDefaultEqualsTheStructDefaultsPlusDemoRoutes) {
   auto parsed = parse_daemon_config(embedded_default_config(), "<embedded default>", "");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  DaemonConfig expected;
-  expected.source = "<embedded default>";
+  DaemonConfig expected = embedded_expected("<embedded default>");
   EXPECT_EQ(*parsed, expected);
   EXPECT_EQ(default_daemon_config(), expected);
 }
@@ -34,8 +43,7 @@ TEST(DaemonConfig, EmbeddedDefaultEqualsTheStructDefaults) {
 TEST(DaemonConfig, EmbeddedDefaultWithBaseDirDiffersOnlyInPaths) {
   auto parsed = parse_daemon_config(embedded_default_config(), "volleyd.toml", "/srv/volley");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  DaemonConfig expected;
-  expected.source = "volleyd.toml";
+  DaemonConfig expected = embedded_expected("volleyd.toml");
   expected.spool.path = "/srv/volley/var/spool";
   expected.control.socket = "/srv/volley/var/run/volley.sock";
   expected.control.token_file = "/srv/volley/var/control.token";
@@ -47,6 +55,8 @@ TEST(DaemonConfig, EmptyFileMeansDefaults) {
   expected.source = "t.toml";
   EXPECT_EQ(parse_ok(""), expected);
   EXPECT_EQ(parse_ok("# only a comment\n[spool]\n[log]\n"), expected);
+  EXPECT_EQ(parse_ok("[delivery]\n[delivery.tls_domains]\n[dns]\n[routes]\n"), expected);
+  EXPECT_TRUE(parse_ok("").delivery.routes.empty());
 }
 
 TEST(DaemonConfig, ReadsEveryKey) {
@@ -102,7 +112,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
             "t.toml:1:2: unknown section [spol] — did you mean [spool]?");
   EXPECT_EQ(parse_error("\n[database]\n"),
             "t.toml:2:2: unknown section [database] — valid sections: [spool], [control], "
-            "[limits], [log]");
+            "[limits], [log], [delivery], [dns], [routes]");
   EXPECT_EQ(parse_error("[spool]\n  max_sise = 5\n"),
             "t.toml:2:3: unknown key `max_sise` in [spool] — did you mean `max_size`?");
   EXPECT_EQ(parse_error("[spool]\nMax_Size = 5\n"),
@@ -116,7 +126,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
             "[spool]");
   EXPECT_EQ(parse_error("verbose = true\n"),
             "t.toml:1:1: unknown key `verbose` outside any section — settings belong in a "
-            "section: [spool], [control], [limits], [log]");
+            "section: [spool], [control], [limits], [log], [delivery], [dns], [routes]");
   EXPECT_EQ(parse_error("spool = 5\n"),
             "t.toml:1:9: `spool` must be a section, got integer — write [spool] on its own line, "
             "followed by its keys");
