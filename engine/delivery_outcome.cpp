@@ -9,8 +9,36 @@
 namespace volley::engine {
 namespace {
 
-bool has_prefix(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
+// "c.sss.ddd" → subject and detail as numbers; -1 when the status is not in that form.
+struct EnhancedParts {
+  int subject = -1;
+  int detail = -1;
+};
+
+EnhancedParts split_enhanced(std::string_view e) {
+  EnhancedParts parts;
+  auto first_dot = e.find('.');
+  if (first_dot == std::string_view::npos)
+    return parts;
+  auto second_dot = e.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos)
+    return parts;
+  auto number = [](std::string_view digits) {
+    if (digits.empty() || digits.size() > 3)
+      return -1;
+    int value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9')
+        return -1;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  parts.subject = number(e.substr(first_dot + 1, second_dot - first_dot - 1));
+  parts.detail = number(e.substr(second_dot + 1));
+  if (parts.subject < 0 || parts.detail < 0)
+    parts = {};
+  return parts;
 }
 
 std::string enhanced_or_default(const protocol::SmtpReply& reply) {
@@ -52,26 +80,26 @@ std::int64_t next_attempt_ms(const RetryPolicy& retry, std::uint16_t attempts_be
 }
 
 std::string bounce_category(const protocol::SmtpReply& reply) {
-  std::string_view e = reply.enhanced;
-  if (e.size() >= 3) {
-    std::string_view detail = e.substr(2);
-    if (has_prefix(detail, "1.1") || has_prefix(detail, "1.6"))
+  auto [subject, detail] = split_enhanced(reply.enhanced);
+  if (subject >= 0) {
+    auto at = [&](int s, int d) { return subject == s && detail == d; };
+    if (at(1, 1) || at(1, 6) || at(1, 3))
       return "bad_mailbox";
-    if (has_prefix(detail, "1.2") || has_prefix(detail, "1.10"))
+    if (at(1, 2) || at(1, 10))
       return "bad_domain";
-    if (has_prefix(detail, "2.2"))
+    if (at(2, 2))
       return "mailbox_full";
-    if (has_prefix(detail, "3.4") || has_prefix(detail, "2.3"))
+    if (at(3, 4) || at(2, 3))
       return "message_too_large";
-    if (has_prefix(detail, "7.1") && reply.text.find("spam") != std::string::npos)
+    if (at(7, 1) && reply.text.find("spam") != std::string::npos)
       return "spam";
-    if (has_prefix(detail, "7."))
+    if (subject == 7)
       return "policy";
-    if (has_prefix(detail, "4.4") && reply.text.find("expired") != std::string::npos)
+    if (at(4, 7) || (subject == 4 && reply.text.find("expired") != std::string::npos))
       return "expired";
-    if (has_prefix(detail, "4."))
+    if (subject == 4)
       return "routing";
-    if (has_prefix(detail, "5.") || has_prefix(detail, "6."))
+    if (subject == 5 || subject == 6)
       return "protocol";
   }
   switch (reply.code) {
