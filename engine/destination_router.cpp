@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/prepared_message.hpp"
 
 namespace volley::engine {
@@ -18,12 +20,20 @@ std::vector<SiteEndpoint> endpoints_of(const MxAnswer& answer, std::uint16_t por
   return endpoints;
 }
 
+// Site = the set of MX host names, so every domain hosted by one provider shares a queue. Sorted:
+// the resolver shuffles hosts of equal preference, and the key must not depend on that order.
 std::string mx_site_key(const MxAnswer& answer) {
+  std::vector<std::string> names;
+  names.reserve(answer.hosts.size());
+  for (const MxHost& host : answer.hosts)
+    names.push_back(host.name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string key = answer.implicit_mx ? "a:" : "mx:";
-  for (std::size_t i = 0; i < answer.hosts.size(); ++i) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
     if (i)
       key += ',';
-    key += answer.hosts[i].name;
+    key += names[i];
   }
   return key;
 }

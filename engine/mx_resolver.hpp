@@ -2,7 +2,8 @@
 // (c-ares sockets are watched with asio, no extra thread). Answers: the MX hosts of a domain sorted by
 // preference (equal preferences shuffled), each with its A/AAAA addresses; RFC 5321 §5.1 implicit MX
 // (no MX record → the domain's own A/AAAA at preference 0); RFC 7505 null MX ("0 .") → null_mx;
-// NXDOMAIN or no usable address → no_such_domain; SERVFAIL/timeouts → temporary_failure.
+// NXDOMAIN, or no MX and no A/AAAA → no_such_domain; MX hosts none of which has an address (often a
+// transient DNS problem at the receiver), SERVFAIL and timeouts → temporary_failure.
 // Positive answers are cached until their smallest TTL (clamped to [min_ttl, max_ttl]); negative and
 // temporary answers for negative_ttl. Concurrent lookups of one domain share one query.
 // Must never: block the io_context, call a callback from inside resolve() (always posted), or return

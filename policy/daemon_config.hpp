@@ -62,7 +62,7 @@ std::string_view embedded_default_config();
 // Parses TOML text. source_name is used in error messages ("volleyd.toml:12:5: ..."). Relative paths
 // in the result are resolved against base_dir (empty = keep relative, i.e. the working directory).
 // Sizes accept integers (bytes) or strings with a unit ("64KiB", "10MiB", "1GiB", "500KB", "2MB");
-// durations accept "72h", "30m", "3d". Unknown keys, wrong types and impossible values are errors.
+// durations accept "500ms", "30s", "72h", "30m", "3d". Unknown keys, wrong types and impossible values are errors.
 Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string_view source_name,
                                          std::string_view base_dir);
 // Reads and parses a file; relative paths are resolved against the file's directory.

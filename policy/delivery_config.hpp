@@ -1,7 +1,8 @@
 // The [delivery], [dns] and [routes] parts of volleyd's configuration: how the engine connects
 // (pool sizes, timeouts, TLS mode, source addresses), retries (backoff schedule, expiry), resolves
 // (DNS servers, cache TTLs) and routes (domain → fixed host:port, like Postfix's transport map).
-// Plain values only; parsing lives in daemon_config.cpp. Must never do I/O.
+// Plain values only; parsing lives in delivery_config_reader.cpp and dns_config_reader.cpp. Must
+// never do I/O.
 #pragma once
 
 #include <cstdint>
