@@ -57,6 +57,7 @@ void VolleydProcess::write_config() const {
   out << "[spool]\npath = \"spool\"\ninitial_size = \"" << settings_.spool_initial_size
       << "\"\nmax_size = \"" << settings_.spool_max_size
       << "\"\ndurable = " << (settings_.durable ? "true" : "false") << "\n"
+      << "expires_after = \"" << settings_.expires_after << "\"\n"
       << "[control]\nlisten = \"127.0.0.1:" << port_ << "\"\nsocket = \"run/volley.sock\"\n"
       << "token_file = \"control.token\"\nmax_request_size = \"" << settings_.max_request_size
       << "\"\n"

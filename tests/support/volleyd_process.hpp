@@ -19,6 +19,7 @@ struct VolleydSettings {
   std::string max_message_size = "1MiB";
   std::string max_request_size = "8MiB";
   bool durable = true;
+  std::string expires_after = "72h"; // [spool] expires_after: e.g. "3s" for expiry tests
   std::uint64_t file_size_limit =
       0; // RLIMIT_FSIZE for the daemon (0 = none): simulates a full disk
   // TOML appended to the generated config: [delivery], [dns], [routes] sections. Empty = delivery
