@@ -56,7 +56,7 @@ inline std::uint64_t create_campaign(tools::ControlClient& client, const std::st
     list.push_back(boost::json::object{{"to", recipients[i]}, {"id", "r" + std::to_string(i)}});
   boost::json::object body{{"id", id}, {"from", from}, {"message", message}, {"recipients", list}};
   auto answer = client.request("POST", "/v1/campaigns", boost::json::serialize(body));
-  EXPECT_TRUE(answer.has_value()) << (answer ? "" : answer.error().message);
+  EXPECT_TRUE(answer.ok()) << (answer ? std::string() : answer.error().message);
   if (!answer)
     return 0;
   EXPECT_EQ(answer->status, 202) << answer->body;
