@@ -83,6 +83,8 @@ std::string bounce_category(const protocol::SmtpReply& reply) {
   auto [subject, detail] = split_enhanced(reply.enhanced);
   if (subject >= 0) {
     auto at = [&](int s, int d) { return subject == s && detail == d; };
+    if (at(1, 7) || at(1, 8)) // the sender's address was refused, not the recipient's
+      return "policy";
     if (at(1, 1) || at(1, 6) || at(1, 3))
       return "bad_mailbox";
     if (at(1, 2) || at(1, 10))

@@ -26,7 +26,8 @@ std::int64_t next_attempt_ms(const RetryPolicy& retry, std::uint16_t attempts_be
 
 // A short reason category for a bounce record from the enhanced status (RFC 3463) or the code:
 // "bad_mailbox", "bad_domain", "mailbox_full", "message_too_large", "policy", "spam", "routing",
-// "protocol", "expired", "other".
+// "protocol", "expired", "other". A refused sender (X.1.7, X.1.8) is "policy", never
+// "bad_mailbox": a CRM suppresses recipients with bad mailboxes.
 std::string bounce_category(const protocol::SmtpReply& reply);
 
 queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::SmtpReply& reply,

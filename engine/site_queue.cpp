@@ -9,6 +9,23 @@
 #include "engine/smtp_connection.hpp"
 
 namespace volley::engine {
+namespace {
+
+// A refusal of the whole session (connect, greeting, EHLO and HELO, STARTTLS) says nothing about
+// any recipient: a 5xx there defers like a 4xx — what Postfix does for a 5xx greeting
+// (smtp_skip_5xx_greeting) — keeping the server's words; the recipients bounce (softly) only when
+// they expire. Never turns a site failure into a hard bounce of everything that waits.
+protocol::SmtpReply as_site_deferral(const protocol::SmtpReply& reply) {
+  if (!reply.permanent())
+    return reply;
+  std::string enhanced = reply.enhanced;
+  if (!enhanced.empty())
+    enhanced[0] = '4';
+  return protocol::SmtpReply::synthesized(reply.code - 100, std::move(enhanced),
+                                          "server refused the session: " + reply.to_string());
+}
+
+} // namespace
 
 SiteQueue::SiteQueue(DeliveryContext& context, std::string key, std::vector<SiteEndpoint> endpoints,
                      policy::TlsMode tls)
@@ -28,8 +45,8 @@ void SiteQueue::push(DeliveryJob job) {
     protocol::SmtpReply reply = suspend_reply_;
     reply.text = "delivery temporarily suspended: " + reply.text;
     count_outcome(queue::OutcomeKind::deferred);
-    context_.record(
-        make_outcome(job, reply, last_error_, context_.options.retry, DeliveryContext::now_ms()));
+    context_.record(make_outcome(job, reply, last_failed_host_, context_.options.retry,
+                                 DeliveryContext::now_ms()));
     return;
   }
   jobs_.push_back(std::move(job));
@@ -98,6 +115,8 @@ void SiteQueue::on_connection_ready(const SmtpConnection* connection) {
 void SiteQueue::on_endpoint_failed(const SmtpConnection* connection, std::size_t index,
                                    const protocol::SmtpReply& reply, const std::string& where) {
   last_error_ = where + ": " + reply.to_string();
+  if (index < endpoints_.size())
+    last_failed_host_ = endpoints_[index].host;
   if (context_.stopping)
     return;
   if (index + 1 < endpoints_.size()) {
@@ -114,20 +133,20 @@ void SiteQueue::on_all_endpoints_failed(const protocol::SmtpReply& reply,
   if (!ready_.empty())
     return;
   suspended_until_ms_ = DeliveryContext::now_ms() + context_.options.site_backoff_ms;
-  suspend_reply_ = reply;
+  suspend_reply_ = as_site_deferral(reply);
   spdlog::warn("site {}: all {} MX endpoint(s) failed, last {}: {}; resting {} ms, deferring {} "
                "waiting recipient(s)",
                key_, endpoints_.size(), where, reply.to_string(), context_.options.site_backoff_ms,
                jobs_.size());
-  defer_all(reply, where);
+  defer_all(suspend_reply_);
 }
 
-void SiteQueue::defer_all(const protocol::SmtpReply& reply, const std::string& where) {
+void SiteQueue::defer_all(const protocol::SmtpReply& reply) {
   std::int64_t now = DeliveryContext::now_ms();
   while (!jobs_.empty()) {
     DeliveryJob job = std::move(jobs_.front());
     jobs_.pop_front();
-    auto outcome = make_outcome(job, reply, where, context_.options.retry, now);
+    auto outcome = make_outcome(job, reply, last_failed_host_, context_.options.retry, now);
     count_outcome(outcome.kind);
     context_.record(std::move(outcome));
   }
@@ -145,6 +164,11 @@ void SiteQueue::on_connection_closed(const SmtpConnection* connection) {
     }
   }
   pump();
+}
+
+void SiteQueue::note_failure(const protocol::SmtpReply& reply, const std::string& where) {
+  if (!reply.positive())
+    last_error_ = where + ": " + reply.to_string();
 }
 
 void SiteQueue::count_outcome(queue::OutcomeKind kind) {

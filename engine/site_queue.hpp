@@ -2,7 +2,8 @@
 // domains, or a configured route). Jobs wait here for a connection; the pool opens connections
 // while there is more work than connections about to take it (up to the per-site and global
 // limits), hands idle connections new work, and rests the site for site_backoff after every MX host
-// failed, deferring what waits with the failure that caused it ("delivery temporarily suspended").
+// failed, deferring what waits with the failure that caused it ("delivery temporarily suspended";
+// a 5xx refusal of the session defers too: it is about the server, not about any recipient).
 // Must never: hold a job without an eventual outcome, open more than max_connections_per_site, or
 // be used off the delivery thread.
 #pragma once
@@ -50,6 +51,9 @@ public:
                           const protocol::SmtpReply& reply, const std::string& where);
   void on_connection_closed(const SmtpConnection* connection);
   void count_outcome(queue::OutcomeKind kind);
+  // A transaction on a working connection failed (4xx/5xx to MAIL, RCPT, DATA or the dot, or a
+  // lost connection): remembered as the site's last error ("host[ip]:port at rcpt: 451 ...").
+  void note_failure(const protocol::SmtpReply& reply, const std::string& where);
 
   // Jobs of these campaigns go back to the spool (paused/cancelled); returns how many.
   std::size_t return_campaigns(const std::set<std::uint32_t>& campaign_seqs);
@@ -67,7 +71,7 @@ private:
   void pump();
   void open_connection(std::size_t endpoint_index);
   void on_all_endpoints_failed(const protocol::SmtpReply& reply, const std::string& where);
-  void defer_all(const protocol::SmtpReply& reply, const std::string& where);
+  void defer_all(const protocol::SmtpReply& reply);
   bool suspended() const;
 
   DeliveryContext& context_;
@@ -81,6 +85,7 @@ private:
   std::int64_t suspended_until_ms_ = 0;
   protocol::SmtpReply suspend_reply_;
   std::string last_error_;
+  std::string last_failed_host_; // MX host of the last endpoint failure (bounce remote_mta)
   std::vector<std::string> domains_;
   std::uint64_t delivered_ = 0, deferred_ = 0, bounced_ = 0;
 };

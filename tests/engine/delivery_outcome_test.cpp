@@ -105,6 +105,8 @@ TEST(DeliveryOutcomeTest, CategoriesFollowTheEnhancedStatus) {
   EXPECT_EQ(category("5.7.26"), "policy");
   EXPECT_EQ(category("5.4.4"), "routing");
   EXPECT_EQ(category("5.5.2"), "protocol");
+  EXPECT_EQ(category("5.1.8"), "policy"); // the sender was refused, not the recipient
+  EXPECT_EQ(category("5.1.7"), "policy");
 }
 
 TEST(DeliveryOutcomeTest, ReturnedAndSuppressedCarryNoAttempt) {

@@ -1,5 +1,5 @@
-// Test support for delivery integration tests: a [delivery]/[routes] config that sends everything to
-// one loopback peer, creating a campaign over the control API, and polling its counters until a
+// Test support for delivery integration tests: a [delivery]/[routes] config that sends everything
+// to one loopback peer, creating a campaign over the control API, and polling its counters until a
 // condition holds. Never points volleyd at a non-loopback address; never waits without a deadline.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "integration/json_answer.hpp"
@@ -17,22 +18,34 @@
 
 namespace volley::testing_support {
 
-// [delivery] with short timeouts and a 1 s retry schedule, and a "*" route to `host_port`.
-// `extra_delivery` is appended inside [delivery] (e.g. "tls = \"require\"\n"); `extra_sections`
-// after it (e.g. a [dns] table or [delivery.tls_domains]).
+// [delivery] with short timeouts and a 1 s retry schedule, and a "*" route to `host_port` ("" = no
+// [routes] table). `extra_delivery` goes inside [delivery]; a key it sets replaces the default here
+// (TOML forbids setting a key twice), e.g. "command_timeout = \"1s\"\n". `extra_sections` follows
+// (e.g. a [dns] table or [delivery.tls_domains]).
 inline std::string delivery_toml_to(const std::string& host_port,
                                     const std::string& extra_delivery = "",
                                     const std::string& extra_sections = "") {
-  std::string toml = "[delivery]\n"
-                     "enabled = true\n"
-                     "helo_name = \"volley.test\"\n"
-                     "connect_timeout = \"2s\"\n"
-                     "greeting_timeout = \"5s\"\n"
-                     "command_timeout = \"5s\"\n"
-                     "data_timeout = \"10s\"\n"
-                     "idle_timeout = \"1s\"\n"
-                     "retry_schedule = [\"1s\"]\n"
-                     "site_backoff = \"1s\"\n";
+  const std::pair<const char*, const char*> defaults[] = {
+      {"enabled", "true"},           {"helo_name", "\"volley.test\""},
+      {"connect_timeout", "\"2s\""}, {"greeting_timeout", "\"5s\""},
+      {"command_timeout", "\"5s\""}, {"data_timeout", "\"10s\""},
+      {"idle_timeout", "\"1s\""},    {"retry_schedule", "[\"1s\"]"},
+      {"site_backoff", "\"1s\""}};
+  auto set_in_extra = [&](const std::string& key) {
+    std::size_t at = 0;
+    while ((at = extra_delivery.find(key, at)) != std::string::npos) {
+      bool line_start = at == 0 || extra_delivery[at - 1] == '\n';
+      std::size_t after = extra_delivery.find_first_not_of(" \t", at + key.size());
+      if (line_start && after != std::string::npos && extra_delivery[after] == '=')
+        return true;
+      at += key.size();
+    }
+    return false;
+  };
+  std::string toml = "[delivery]\n";
+  for (const auto& [key, value] : defaults)
+    if (!set_in_extra(key))
+      toml += std::string(key) + " = " + value + "\n";
   toml += extra_delivery;
   toml += "\n" + extra_sections + "\n";
   if (!host_port.empty())
@@ -75,10 +88,10 @@ inline boost::json::value campaign_status(tools::ControlClient& client, const st
 
 // Polls GET /v1/campaigns/{id} every 50 ms until `done(status)` or the deadline; returns the last
 // status (null if it could never be read). The caller asserts on what it needs.
-inline boost::json::value wait_for_campaign(tools::ControlClient& client, const std::string& id,
-                                            const std::function<bool(const boost::json::value&)>& done,
-                                            std::chrono::milliseconds deadline =
-                                                std::chrono::seconds(60)) {
+inline boost::json::value
+wait_for_campaign(tools::ControlClient& client, const std::string& id,
+                  const std::function<bool(const boost::json::value&)>& done,
+                  std::chrono::milliseconds deadline = std::chrono::seconds(60)) {
   auto until = std::chrono::steady_clock::now() + deadline;
   boost::json::value last;
   while (std::chrono::steady_clock::now() < until) {
