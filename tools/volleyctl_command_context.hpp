@@ -75,5 +75,6 @@ int run_suppressions(CommandContext& context);
 int run_bounces(CommandContext& context);
 int run_queues(CommandContext& context);
 int run_health(CommandContext& context);
+int run_dkim_keygen(CommandContext& context); // offline: never talks to volleyd
 
 } // namespace volley::tools

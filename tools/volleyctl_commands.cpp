@@ -33,8 +33,13 @@ const std::map<std::string_view, Handler>& handlers() {
       {"bounces", run_bounces},
       {"queues", run_queues},
       {"health", run_health},
+      {"dkim keygen", run_dkim_keygen},
   };
   return table;
+}
+
+bool is_offline_command(std::string_view name) {
+  return name == "dkim keygen";
 }
 
 // Help for "" (everything), a group ("campaign") or a command; nullopt when the topic is unknown.
@@ -113,6 +118,17 @@ int run_volleyctl(const std::vector<std::string>& arguments,
   if (!parsed.error.empty())
     return print_usage_error(parsed, err);
   const CommandSpec& spec = *find_command(volleyctl_commands(), parsed.args.command);
+  if (is_offline_command(spec.name)) { // works without a reachable or configured volleyd
+    ControlClient unused(ControlEndpoint{});
+    CommandContext context{parsed.args,
+                           spec,
+                           unused,
+                           out,
+                           err,
+                           parsed.args.has("json"),
+                           environment.stderr_is_terminal};
+    return handlers().at(spec.name)(context);
+  }
   auto endpoint = choose_control_endpoint(parsed.args, environment.lookup, environment.exists);
   if (!endpoint) {
     err << "error: " << endpoint.error().message << "\n";

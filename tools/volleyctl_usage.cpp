@@ -155,6 +155,28 @@ std::vector<CommandSpec> message_and_list_command_specs() {
        0,
        0,
        {}},
+      {"dkim keygen",
+       "dkim keygen --domain DOMAIN --selector NAME --out FILE [--algorithm rsa|ed25519] "
+       "[--bits N] [--force]",
+       "make a DKIM signing key and print its DNS TXT record (offline, no volleyd needed)",
+       "  --domain DOMAIN      the signing domain (d=)\n"
+       "  --selector NAME      the selector (s=): the record goes to NAME._domainkey.DOMAIN\n"
+       "  --out FILE           where to write the private key (PEM, mode 0600)\n"
+       "  --algorithm ALG      rsa (default; rsa-sha256) or ed25519 (ed25519-sha256, RFC 8463)\n"
+       "  --bits N             RSA key size, 1024-8192 (default 2048)\n"
+       "  --force              overwrite FILE if it exists\n"
+       "example:\n"
+       "  volleyctl dkim keygen --domain example.org --selector s2026 --out keys/example.org.pem\n"
+       "  volleyctl dkim keygen --domain example.org --selector e2026 --algorithm ed25519 \\\n"
+       "      --out keys/example.org.ed25519.pem\n",
+       0,
+       0,
+       {{"domain", "DOMAIN", false, true},
+        {"selector", "NAME", false, true},
+        {"out", "FILE", false, true},
+        {"algorithm", "ALG"},
+        {"bits", "N"},
+        {"force", ""}}},
   };
 }
 
