@@ -180,7 +180,9 @@ void SmtpConnection::wake() {
     return;
   idle_ = false;
   on_ready();
-  flush_output();
+  // send() may finish a transaction at once (SIZE, SMTPUTF8 or address refused before MAIL): its
+  // events must be handled now, not when the server next speaks (it will not: it awaits us).
+  process_events();
 }
 
 void SmtpConnection::quit_when_idle() {
@@ -247,12 +249,13 @@ void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
 
 void SmtpConnection::start_tls() {
   handshaking_ = true;
-  if (site_->tls_mode() == policy::TlsMode::verify) {
+  // SNI carries host names only (RFC 6066 §3): a route given as an IP literal sends none.
+  boost::system::error_code not_an_ip;
+  asio::ip::make_address(endpoint_.host, not_an_ip);
+  if (not_an_ip)
     SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str());
+  if (site_->tls_mode() == policy::TlsMode::verify)
     stream_.set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
-  } else {
-    SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str());
-  }
   timer_.expires_after(context_.options.greeting_timeout);
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
     if (!e)
