@@ -199,6 +199,21 @@ std::vector<SiteStatus> DestinationRouter::status() const {
 
 std::size_t DestinationRouter::return_campaigns(const std::set<std::uint32_t>& campaign_seqs) {
   std::size_t n = 0;
+  // Jobs still waiting for their domain's MX answer go back too: otherwise the answer would hand
+  // them to a site and they would be sent although their campaign is paused or cancelled.
+  std::int64_t now = DeliveryContext::now_ms();
+  for (auto& [domain, entry] : domains_) {
+    std::vector<DeliveryJob> keep;
+    for (DeliveryJob& job : entry.waiting) {
+      if (campaign_seqs.count(job.recipient.campaign_seq)) {
+        context_.record(returned_outcome(job, now));
+        ++n;
+      } else {
+        keep.push_back(std::move(job));
+      }
+    }
+    entry.waiting.swap(keep);
+  }
   for (auto& [key, site] : sites_)
     n += site->return_campaigns(campaign_seqs);
   return n;

@@ -33,6 +33,8 @@ public:
   // Housekeeping (about once a second): forget expired domain entries and idle sites.
   void expire(std::int64_t now_ms);
   std::vector<SiteStatus> status() const;
+  // Jobs of these campaigns (paused/cancelled), waiting for an MX answer or in a site queue, go
+  // back to the spool; returns how many.
   std::size_t return_campaigns(const std::set<std::uint32_t>& campaign_seqs);
   void shutdown();          // return waiting jobs, quit idle connections
   void abort_connections(); // grace over: close everything still open

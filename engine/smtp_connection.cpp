@@ -205,6 +205,7 @@ void SmtpConnection::on_transaction_done(const protocol::TransactionResult& resu
 void SmtpConnection::record_results(const protocol::TransactionResult& result) {
   std::int64_t now = DeliveryContext::now_ms();
   const std::string mta = endpoint_.host;
+  std::size_t first_failure = current_.size(); // the site's last error: one per transaction
   for (std::size_t i = 0; i < current_.size(); ++i) {
     const DeliveryJob& job = current_[i];
     SmtpReply reply = i < result.recipients.size()
@@ -219,6 +220,13 @@ void SmtpConnection::record_results(const protocol::TransactionResult& result) {
                    reply.to_string(), endpoint_.text(), site_->key(), job.recipient.campaign_id,
                    i < result.recipients.size() ? protocol::to_string(result.recipients[i].stage)
                                                 : "none");
+      if (first_failure == current_.size()) {
+        first_failure = i;
+        site_->note_failure(reply, endpoint_.text() + " at " +
+                                       (i < result.recipients.size()
+                                            ? protocol::to_string(result.recipients[i].stage)
+                                            : "none"));
+      }
     }
     site_->count_outcome(outcome.kind);
     context_.record(std::move(outcome));
@@ -243,6 +251,7 @@ void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
   } else if (!event.failure.positive()) {
     spdlog::info("site {}: connection to {} ended: {}", site_->key(), where,
                  event.failure.to_string());
+    site_->note_failure(event.failure, where);
   }
   finish();
 }
@@ -330,8 +339,9 @@ std::chrono::milliseconds SmtpConnection::current_timeout() const {
     return o.greeting_timeout;
   case SmtpClientState::ready:
     return idle_ ? o.idle_timeout : o.command_timeout;
-  case SmtpClientState::in_transaction:
-    return o.data_timeout;
+  case SmtpClientState::in_transaction: // RFC 5321 §4.5.3.2: the final dot may take longest
+    return session_->awaited_stage() == protocol::SmtpStage::dot ? o.data_timeout
+                                                                 : o.command_timeout;
   default:
     return o.command_timeout;
   }

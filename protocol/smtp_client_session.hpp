@@ -107,6 +107,8 @@ public:
   bool tls_active() const { return tls_active_; }
   const SmtpReply& greeting() const { return greeting_; }
   std::uint64_t transactions_done() const { return transactions_done_; }
+  // The command whose reply comes next (greeting before any); the engine picks its timeout by it.
+  SmtpStage awaited_stage() const;
 
 private:
   struct ExpectedReply {
@@ -129,7 +131,6 @@ private:
   void drop_stale_ready_events();
   void fail(const SmtpReply& failure, SmtpStage stage);
   void fail_protocol(const std::string& what, SmtpStage stage);
-  SmtpStage awaited_stage() const;
   void write(std::string_view bytes);
   void command(std::string_view verb, std::string_view argument = {});
   void expect(SmtpStage stage, std::size_t recipient = 0, bool discard = false);

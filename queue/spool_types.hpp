@@ -147,7 +147,7 @@ struct DeliveryOutcome {
 };
 
 struct SpoolStats {
-  std::uint64_t commits = 0;            // write transactions committed
+  std::uint64_t commits = 0;            // write transactions committed that wrote (and synced)
   std::uint64_t requests_committed = 0; // requests acknowledged after a commit
   std::uint64_t map_bytes = 0;          // current LMDB map size
   std::uint64_t used_bytes = 0;         // pages in use * page size

@@ -177,6 +177,7 @@ int SpoolWriter::apply_one(WriteRequest& request, std::size_t index, MDB_txn* pa
 // the commit itself ran out of map and the map could grow: the caller re-applies the run.
 bool SpoolWriter::commit_run(Batch& batch, LmdbTxn& txn, const Run& run) {
   auto start = std::chrono::steady_clock::now();
+  const std::size_t txn_id = mdb_txn_id(txn.get());
   int rc = txn.commit();
   auto took = std::chrono::steady_clock::now() - start;
   if (rc != 0 && options_.on_commit_failed)
@@ -191,7 +192,7 @@ bool SpoolWriter::commit_run(Batch& batch, LmdbTxn& txn, const Run& run) {
                           std::memory_order_relaxed);
   }
   if (rc == 0) {
-    if (run.end > run.begin)
+    if (run.end > run.begin && wrote_to_disk(txn_id))
       commits_.fetch_add(1, std::memory_order_relaxed);
     refresh_map_stats();
     if (used_bytes_.load() > map_bytes_.load() / 4 * 3)
@@ -203,6 +204,15 @@ bool SpoolWriter::commit_run(Batch& batch, LmdbTxn& txn, const Run& run) {
     finish(batch, run, &e);
   }
   return true;
+}
+
+// True when the committed transaction `txn_id` wrote pages (and synced them). LMDB ends a write
+// transaction that changed nothing (an idle claim_due poll) without writing or syncing; such
+// transactions do not count as commits in the statistics. Only the writer thread commits, so the
+// last transaction id of the environment is ours exactly when ours wrote.
+bool SpoolWriter::wrote_to_disk(std::size_t txn_id) const {
+  MDB_envinfo info{};
+  return mdb_env_info(env_.get(), &info) == 0 && info.me_last_txnid == txn_id;
 }
 
 // Delivers results of batch[run.begin, run.end) in order; commit_error fails the applied ones.

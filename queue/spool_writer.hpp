@@ -86,6 +86,7 @@ private:
   std::size_t run_transaction(Batch& batch, std::size_t begin);
   int apply_one(WriteRequest& request, std::size_t index, MDB_txn* parent);
   bool commit_run(Batch& batch, LmdbTxn& txn, const Run& run);
+  bool wrote_to_disk(std::size_t txn_id) const;
   void finish(Batch& batch, const Run& run, const Error* commit_error);
   std::size_t after_full_stop(Batch& batch, const Run& run);
   bool grow_map(bool wait_for_readers);

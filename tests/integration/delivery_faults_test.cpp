@@ -113,8 +113,6 @@ TEST(DeliveryFaults, ReplySlowerThanTheTimeoutIsDeferredThenDelivered) {
 // (conf/volleyd.default.toml); data_timeout only the body and its final reply. A RCPT reply 3 s
 // late must time out under command_timeout = 1s even though data_timeout is 10 s.
 TEST(DeliveryFaults, RcptReplyIsTimedByTheCommandTimeout) {
-  GTEST_SKIP() << "blocked by engine/smtp_connection.cpp SmtpConnection::current_timeout(): the "
-                  "whole in_transaction state (MAIL/RCPT/DATA replies too) uses data_timeout";
   run_scenarios({transient("rcptcommandtimeout", "rcpt:slow=3000:first=1", "rcpt:slow", 1, 20,
                            "timed out after 1000 ms")},
                 "", {}, {{"command_timeout", "\"1s\""}});

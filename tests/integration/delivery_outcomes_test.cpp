@@ -191,9 +191,6 @@ TEST(DeliveryOutcomes, QueuesShowTheLastErrorOfARefusingSite) {
 // A server that accepts the session but answers 451 to every RCPT: the transactions fail, not the
 // connections, and GET /v1/queues must still show that reply as the site's last error.
 TEST(DeliveryOutcomes, QueuesShowTheLastErrorOfA451StormAtRcpt) {
-  GTEST_SKIP() << "blocked by engine/smtp_connection.cpp SmtpConnection::record_results(): "
-                  "replies of failed transactions never reach SiteQueue (last_error stays null); "
-                  "it should call site_->note_failure(reply, where) for each non-2xx reply";
   SinkAndDaemon run({"--fault", "rcpt:451"});
   auto client = run.daemon->client();
   ASSERT_EQ(create_campaign(client, "rstorm", numbered_recipients(30, "rstorm.test")), 30u);
