@@ -78,6 +78,7 @@ DnsOptions dns_options(const policy::DnsConfig& c) {
   o.min_ttl = std::chrono::seconds(c.min_ttl_s);
   o.max_ttl = std::chrono::seconds(c.max_ttl_s);
   o.negative_ttl = std::chrono::seconds(c.negative_ttl_s);
+  o.failure_ttl = std::chrono::seconds(c.failure_ttl_s);
   return o;
 }
 

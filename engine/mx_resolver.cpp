@@ -105,6 +105,8 @@ void MxResolver::Impl::on_lookup_done(const std::string& domain, std::uint64_t i
 
 std::chrono::seconds MxResolver::Impl::cache_time(const MxLookupResult& result) const {
   using Kind = MxAnswer::Kind;
+  if (result.answer.kind == Kind::temporary_failure) // SERVFAIL, timeouts: ask again soon
+    return options.failure_ttl;
   if (result.answer.kind != Kind::ok && result.answer.kind != Kind::null_mx)
     return options.negative_ttl;
   auto ttl = std::chrono::seconds(result.ttl_seconds);

@@ -5,7 +5,7 @@
 // NXDOMAIN, or no MX and no A/AAAA → no_such_domain; MX hosts none of which has an address (often a
 // transient DNS problem at the receiver), SERVFAIL and timeouts → temporary_failure.
 // Positive answers are cached until their smallest TTL (clamped to [min_ttl, max_ttl]); negative and
-// temporary answers for negative_ttl. Concurrent lookups of one domain share one query.
+// temporary failures for failure_ttl. Concurrent lookups of one domain share one query.
 // Must never: block the io_context, call a callback from inside resolve() (always posted), or return
 // a non-loopback address in tests (the caller decides what to connect to; tests point at dnsmasq).
 #pragma once
@@ -28,6 +28,7 @@ struct DnsOptions {
   std::chrono::seconds min_ttl{60};
   std::chrono::seconds max_ttl{3600};
   std::chrono::seconds negative_ttl{300};
+  std::chrono::seconds failure_ttl{30}; // temporary failures (SERVFAIL, timeouts)
   std::size_t max_cache_entries = 100000;
 };
 

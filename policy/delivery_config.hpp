@@ -67,6 +67,7 @@ struct DnsConfig {
   std::int64_t min_ttl_s = 60;
   std::int64_t max_ttl_s = 3600;
   std::int64_t negative_ttl_s = 300;
+  std::int64_t failure_ttl_s = 30; // SERVFAIL / timeout answers: retried after this long
   bool operator==(const DnsConfig&) const = default;
 };
 

@@ -280,7 +280,7 @@ std::vector<SectionSchema> delivery_sections_schema() {
         "source_ips",
         "claim_batch",
         "max_queued_in_memory"}},
-      {"dns", {"servers", "timeout", "tries", "min_ttl", "max_ttl", "negative_ttl"}},
+      {"dns", {"servers", "timeout", "tries", "min_ttl", "max_ttl", "negative_ttl", "failure_ttl"}},
       {"routes", {}, true},
   };
 }

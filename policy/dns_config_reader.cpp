@@ -45,6 +45,7 @@ void read_ttls(ConfigTableReader& reader, DnsConfig& config) {
   reader.read_duration(dns, "min_ttl", config.min_ttl_s);
   reader.read_duration(dns, "max_ttl", config.max_ttl_s);
   reader.read_duration(dns, "negative_ttl", config.negative_ttl_s);
+  reader.read_duration(dns, "failure_ttl", config.failure_ttl_s);
   check_duration_range(reader, dns, "min_ttl", config.min_ttl_s, 0, max_ttl_s, 1000,
                        "use 0s to 7d: answers are cached at least this long, e.g. \"1m\"");
   check_duration_range(reader, dns, "max_ttl", config.max_ttl_s, 0, max_ttl_s, 1000,
@@ -52,6 +53,9 @@ void read_ttls(ConfigTableReader& reader, DnsConfig& config) {
   check_duration_range(reader, dns, "negative_ttl", config.negative_ttl_s, 0, max_ttl_s, 1000,
                        "use 0s to 7d: \"no such domain\" answers are cached this long, e.g. "
                        "\"5m\"");
+  check_duration_range(reader, dns, "failure_ttl", config.failure_ttl_s, 0, max_ttl_s, 1000,
+                       "use 0s to 7d: SERVFAIL and timed-out lookups are cached this long, e.g. "
+                       "\"30s\"");
   check_not_larger(reader, config.min_ttl_s > config.max_ttl_s,
                    {dns, "min_ttl", describe_duration(config.min_ttl_s, 1000)},
                    {dns, "max_ttl", describe_duration(config.max_ttl_s, 1000)},

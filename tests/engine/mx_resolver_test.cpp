@@ -240,6 +240,25 @@ TEST_F(MxResolverTest, NegativeAnswersAreCachedForNegativeTtl) {
   EXPECT_EQ(dns_.query_count("nx2.test", "MX"), 2u);
 }
 
+// A temporary failure is remembered for failure_ttl, not negative_ttl: one DNS blip must not hold a
+// domain back for the whole negative TTL.
+TEST_F(MxResolverTest, TemporaryFailuresAreCachedForFailureTtlOnly) {
+  dns_.mx("nowhere.test", "gone.nowhere.test", 10);
+  dns_.start();
+  DnsOptions options = options_for(dns_.server());
+  options.negative_ttl = 3600s;
+  options.failure_ttl = 0s;
+  MxResolver forgetting(io_, options);
+  EXPECT_EQ(resolve(forgetting, "nowhere.test").kind, Kind::temporary_failure);
+  EXPECT_EQ(resolve(forgetting, "nowhere.test").kind, Kind::temporary_failure);
+  EXPECT_EQ(dns_.query_count("nowhere.test", "MX"), 2u);
+  options.failure_ttl = 3600s;
+  MxResolver remembering(io_, options);
+  EXPECT_EQ(resolve(remembering, "nowhere.test").kind, Kind::temporary_failure);
+  EXPECT_EQ(resolve(remembering, "nowhere.test").kind, Kind::temporary_failure);
+  EXPECT_EQ(dns_.query_count("nowhere.test", "MX"), 3u);
+}
+
 TEST_F(MxResolverTest, AnswerExpiresAfterItsClampedTtl) {
   dns_.ttl(3600).mx("a.test", "mx1.a.test", 10).address("mx1.a.test", "127.0.0.11");
   dns_.start();

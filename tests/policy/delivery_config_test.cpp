@@ -89,6 +89,7 @@ tries = 1
 min_ttl = "0s"
 max_ttl = "1d"
 negative_ttl = "30s"
+failure_ttl = "10s"
 [routes]
 "*" = "smarthost.example.net:587"
 "Example.COM" = "[2001:db8::25]:25"
@@ -102,6 +103,7 @@ negative_ttl = "30s"
   EXPECT_EQ(dns.min_ttl_s, 0);
   EXPECT_EQ(dns.max_ttl_s, 86400);
   EXPECT_EQ(dns.negative_ttl_s, 30);
+  EXPECT_EQ(dns.failure_ttl_s, 10);
   EXPECT_EQ(config.delivery.routes, (std::vector<RouteConfig>{{"*", "smarthost.example.net", 587},
                                                               {"example.com", "2001:db8::25", 25},
                                                               {".test", "127.0.0.1", 2525}}));
