@@ -248,35 +248,29 @@ void ConfigTableReader::read_size(std::string_view section, std::string_view key
 
 void ConfigTableReader::read_duration(std::string_view section, std::string_view key,
                                       std::int64_t& out) {
-  const toml::node* node = value(section, key);
-  if (!node)
-    return;
-  if (!node->is_string()) {
-    return report_wrong_type(section, key, *node, "a duration string",
-                             "write the number with its unit in quotes, e.g. \"72h\", \"30m\", "
-                             "\"3d\" (a bare number would be ambiguous)");
-  }
-  auto seconds = parse_duration_text(node->as_string()->get());
-  if (!seconds) {
-    return report(section, key, key_name(section, key) + ": " + seconds.error().message, "");
-  }
-  out = *seconds;
+  read_duration_in(section, key, out, parse_duration_text, "\"72h\", \"30m\", \"3d\"");
 }
 
 void ConfigTableReader::read_duration_ms(std::string_view section, std::string_view key,
                                          std::int64_t& out) {
+  read_duration_in(section, key, out, parse_duration_ms_text, "\"30s\", \"5m\", \"500ms\"");
+}
+
+void ConfigTableReader::read_duration_in(std::string_view section, std::string_view key,
+                                         std::int64_t& out, DurationParser parse,
+                                         std::string_view examples) {
   const toml::node* node = value(section, key);
   if (!node)
     return;
   if (!node->is_string()) {
     return report_wrong_type(section, key, *node, "a duration string",
-                             "write the number with its unit in quotes, e.g. \"30s\", \"5m\", "
-                             "\"500ms\" (a bare number would be ambiguous)");
+                             "write the number with its unit in quotes, e.g. " +
+                                 std::string(examples) + " (a bare number would be ambiguous)");
   }
-  auto ms = parse_duration_ms_text(node->as_string()->get());
-  if (!ms)
-    return report(section, key, key_name(section, key) + ": " + ms.error().message, "");
-  out = *ms;
+  auto parsed = parse(node->as_string()->get());
+  if (!parsed)
+    return report(section, key, key_name(section, key) + ": " + parsed.error().message, "");
+  out = *parsed;
 }
 
 void ConfigTableReader::read_string_list(std::string_view section, std::string_view key,

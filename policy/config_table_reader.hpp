@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "policy/config_diagnostics.hpp"
+#include "protocol/result.hpp"
 
 namespace volley::policy {
 
@@ -85,6 +86,9 @@ private:
   std::string placement_hint(std::string_view key, std::string_view section_to_skip) const;
   void report_wrong_type(std::string_view section, std::string_view key, const toml::node& node,
                          std::string_view expected, std::string_view hint);
+  using DurationParser = Result<std::int64_t> (*)(std::string_view);
+  void read_duration_in(std::string_view section, std::string_view key, std::int64_t& out,
+                        DurationParser parse, std::string_view examples);
 
   const toml::table& root_;
   std::vector<SectionSchema> schema_;

@@ -2,6 +2,8 @@
 // text and how to write it instead. Never accepts a value it would have to round or guess.
 #include "policy/config_units.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -41,18 +43,6 @@ std::string quoted(std::string_view text) {
   return "\"" + std::string(text) + "\"";
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Reads leading decimal digits into value; returns how many were read, or npos on overflow.
 std::size_t read_digits(std::string_view text, std::uint64_t& value) {
   value = 0;
@@ -69,7 +59,7 @@ std::size_t read_digits(std::string_view text, std::uint64_t& value) {
 Error unknown_size_unit(std::string_view text, std::string_view number, std::string_view unit) {
   std::string what = "unknown size unit `" + std::string(unit) + "` in " + quoted(text) + " — ";
   for (const SizeUnit& known : size_units) {
-    if (equal_ignoring_case(unit, known.name)) {
+    if (protocol::ascii_equal_ignoring_case(unit, known.name)) {
       return unit_error(what + "did you mean " +
                         quoted(std::string(number) + std::string(known.name)) +
                         "? (units are case-sensitive; " + std::string(size_units_hint) + ")");

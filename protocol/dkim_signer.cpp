@@ -3,6 +3,8 @@
 // value is appended), or read header fields outside the caller's header section.
 #include "protocol/dkim_signer.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <algorithm>
 
 #include "protocol/base64_lines.hpp"
@@ -67,7 +69,7 @@ bool is_field_name(std::string_view name) {
 
 bool listed(const std::vector<std::string>& names, std::string_view name) {
   return std::any_of(names.begin(), names.end(),
-                     [&](const std::string& n) { return mime::equal_ignoring_case(n, name); });
+                     [&](const std::string& n) { return ascii_equal_ignoring_case(n, name); });
 }
 
 // The h= names in order, each as often as it is signed: signed_headers, then oversigned names not
@@ -78,13 +80,13 @@ std::vector<std::string_view> header_list(const DkimSignerConfig& config, std::s
   for (const auto* names : {&config.signed_headers, &config.oversigned_headers})
     for (const std::string& name : *names)
       if (std::none_of(distinct.begin(), distinct.end(),
-                       [&](std::string_view d) { return mime::equal_ignoring_case(d, name); }))
+                       [&](std::string_view d) { return ascii_equal_ignoring_case(d, name); }))
         distinct.push_back(name);
   std::vector<std::string_view> list;
   for (const std::string_view name : distinct) {
     std::size_t count = static_cast<std::size_t>(
         std::count_if(section.fields.begin(), section.fields.end(), [&](const auto& field) {
-          return mime::equal_ignoring_case(field.name(text), name);
+          return ascii_equal_ignoring_case(field.name(text), name);
         }));
     if (listed(config.oversigned_headers, name))
       ++count;
@@ -104,7 +106,7 @@ void append_signed_fields(const DkimSignerConfig& config, std::string_view text,
         static_cast<std::size_t>(std::find(list.begin(), list.end(), list[i]) - list.begin());
     std::size_t skip = used[first]++;
     for (auto field = section.fields.rbegin(); field != section.fields.rend(); ++field) {
-      if (!mime::equal_ignoring_case(field->name(text), list[i]) || skip-- > 0)
+      if (!ascii_equal_ignoring_case(field->name(text), list[i]) || skip-- > 0)
         continue;
       append_canonical_header(config.header_canonicalization,
                               text.substr(field->begin, field->value_end - field->begin), out);
@@ -192,7 +194,7 @@ Result<std::string> sign_headers(const DkimSignerConfig& config, std::string_vie
   const mime::HeaderSection section =
       mime::split_header_section(header_block, 0, header_block.size());
   if (std::none_of(section.fields.begin(), section.fields.end(), [&](const auto& field) {
-        return mime::equal_ignoring_case(field.name(header_block), "from");
+        return ascii_equal_ignoring_case(field.name(header_block), "from");
       }))
     return make_error(error_code::invalid_request,
                       "DKIM: the message has no From: header field; it cannot be signed");

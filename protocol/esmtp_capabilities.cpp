@@ -3,6 +3,8 @@
 // completely (an unparseable or overflowing SIZE argument counts as "no limit given" = 0).
 #include "protocol/esmtp_capabilities.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <limits>
 
 namespace volley::protocol {
@@ -18,19 +20,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.back()))
     text.remove_suffix(1);
   return text;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view upper) {
-  if (a.size() != upper.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i])
-      return false;
-  }
-  return true;
 }
 
 // SIZE argument (RFC 1870): decimal digits only; anything else or an overflow gives 0.
@@ -57,21 +46,21 @@ void apply_keyword_line(std::string_view line, EsmtpCapabilities& caps) {
   const std::string_view keyword = line.substr(0, end);
   const std::string_view argument =
       end == std::string_view::npos ? std::string_view() : line.substr(end + 1);
-  if (equals_ignoring_case(keyword, "PIPELINING"))
+  if (ascii_equal_ignoring_case(keyword, "PIPELINING"))
     caps.pipelining = true;
-  else if (equals_ignoring_case(keyword, "STARTTLS"))
+  else if (ascii_equal_ignoring_case(keyword, "STARTTLS"))
     caps.starttls = true;
-  else if (equals_ignoring_case(keyword, "8BITMIME"))
+  else if (ascii_equal_ignoring_case(keyword, "8BITMIME"))
     caps.eight_bit_mime = true;
-  else if (equals_ignoring_case(keyword, "SMTPUTF8"))
+  else if (ascii_equal_ignoring_case(keyword, "SMTPUTF8"))
     caps.smtputf8 = true;
-  else if (equals_ignoring_case(keyword, "ENHANCEDSTATUSCODES"))
+  else if (ascii_equal_ignoring_case(keyword, "ENHANCEDSTATUSCODES"))
     caps.enhanced_status_codes = true;
-  else if (equals_ignoring_case(keyword, "CHUNKING"))
+  else if (ascii_equal_ignoring_case(keyword, "CHUNKING"))
     caps.chunking = true;
-  else if (equals_ignoring_case(keyword, "DSN"))
+  else if (ascii_equal_ignoring_case(keyword, "DSN"))
     caps.dsn = true;
-  else if (equals_ignoring_case(keyword, "SIZE"))
+  else if (ascii_equal_ignoring_case(keyword, "SIZE"))
     caps.max_size = parse_size(argument);
   // AUTH, HELP, ETRN, VRFY, XCLIENT, ...: not used by this client.
 }

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "protocol/base64_lines.hpp"
+
+#include "protocol/ascii_case.hpp"
 #include "protocol/merge_template.hpp"
 #include "protocol/merge_template_placeholders.hpp"
 #include "protocol/mime_header_fields.hpp"
@@ -25,10 +27,10 @@ namespace {
 constexpr int kMaxMimeDepth = 16;
 
 bool is_unstructured_field(std::string_view name) {
-  return mime::equal_ignoring_case(name, "subject") ||
-         mime::equal_ignoring_case(name, "comments") ||
-         mime::equal_ignoring_case(name, "content-description") ||
-         (name.size() > 2 && mime::equal_ignoring_case(name.substr(0, 2), "x-"));
+  return ascii_equal_ignoring_case(name, "subject") ||
+         ascii_equal_ignoring_case(name, "comments") ||
+         ascii_equal_ignoring_case(name, "content-description") ||
+         (name.size() > 2 && ascii_equal_ignoring_case(name.substr(0, 2), "x-"));
 }
 
 std::size_t trim_line_ends(std::string_view text, std::size_t begin, std::size_t end) {
@@ -146,8 +148,8 @@ private:
       return make_error(error_code::invalid_request,
                         "merge field {{" + std::string(first->name) +
                             "}} is in a header field name; only field values may hold them");
-    if (mime::equal_ignoring_case(name, "content-type") ||
-        mime::equal_ignoring_case(name, "content-transfer-encoding"))
+    if (ascii_equal_ignoring_case(name, "content-type") ||
+        ascii_equal_ignoring_case(name, "content-transfer-encoding"))
       return make_error(error_code::invalid_request,
                         "merge field {{" + std::string(first->name) + "}} in " + where +
                             " is not allowed: it decides the MIME layout");

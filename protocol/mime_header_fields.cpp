@@ -2,14 +2,13 @@
 // Must never: read outside [begin, end) of the caller's text, or throw on odd input.
 #include "protocol/mime_header_fields.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <cstring>
 
 namespace volley::protocol::mime {
 namespace {
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
@@ -46,7 +45,7 @@ std::size_t field_colon(std::string_view text, std::size_t begin, std::size_t li
 std::string lower_copy(std::string_view text) {
   std::string out(text);
   for (char& c : out)
-    c = lower(c);
+    c = ascii_lower_char(c);
   return out;
 }
 
@@ -107,15 +106,6 @@ std::string_view HeaderField::name(std::string_view text) const {
   return trim(text.substr(begin, colon - begin));
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
-
 HeaderSection split_header_section(std::string_view text, std::size_t begin, std::size_t end) {
   HeaderSection section;
   std::size_t pos = begin;
@@ -156,9 +146,9 @@ EntityLayout read_entity_layout(std::string_view text, const HeaderSection& sect
   EntityLayout layout;
   for (const HeaderField& field : section.fields) {
     const std::string_view name = field.name(text);
-    if (equal_ignoring_case(name, "content-type"))
+    if (ascii_equal_ignoring_case(name, "content-type"))
       read_content_type(unfolded_value(text, field), layout);
-    else if (equal_ignoring_case(name, "content-transfer-encoding"))
+    else if (ascii_equal_ignoring_case(name, "content-transfer-encoding"))
       layout.transfer_encoding = lower_copy(unfolded_value(text, field));
   }
   return layout;

@@ -32,9 +32,6 @@ HeaderSection split_header_section(std::string_view text, std::size_t begin, std
 // The field body with line ends removed and surrounding blanks trimmed.
 std::string unfolded_value(std::string_view text, const HeaderField& field);
 
-// Case-insensitive ASCII comparison.
-bool equal_ignoring_case(std::string_view a, std::string_view b);
-
 struct EntityLayout {
   std::string media_type = "text/plain";  // lower-case type/subtype; RFC 2045 default
   std::string boundary;                   // Content-Type boundary parameter, "" if absent

@@ -2,15 +2,13 @@
 // returned path, which is bounded by the line.
 #include "protocol/smtp_server_command.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <array>
 #include <utility>
 
 namespace volley::protocol {
 namespace {
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 std::string_view trim_spaces(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -42,7 +40,7 @@ SmtpVerb verb_of(std::string_view word) {
       {"send", SmtpVerb::not_implemented},
   }};
   for (const auto& [name, verb] : kVerbs)
-    if (equals_ignoring_case(word, name))
+    if (ascii_equal_ignoring_case(word, name))
       return verb;
   return SmtpVerb::unknown;
 }
@@ -81,15 +79,6 @@ bool plausible_mailbox(std::string_view path) {
 
 } // namespace
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
-
 SmtpCommandLine split_command_line(std::string_view line) {
   const std::size_t space = line.find(' ');
   const std::string_view word = line.substr(0, space);
@@ -103,7 +92,7 @@ SmtpCommandLine split_command_line(std::string_view line) {
 SmtpPathArgument parse_path_argument(std::string_view argument, std::string_view keyword) {
   SmtpPathArgument result;
   if (argument.size() < keyword.size() ||
-      !equals_ignoring_case(argument.substr(0, keyword.size()), keyword))
+      !ascii_equal_ignoring_case(argument.substr(0, keyword.size()), keyword))
     return result;
   std::string_view rest = trim_spaces(argument.substr(keyword.size()));
   std::string_view path;
@@ -130,7 +119,7 @@ SmtpPathArgument parse_path_argument(std::string_view argument, std::string_view
     path.remove_prefix(colon + 1);
   }
   if (!plausible_mailbox(path) &&
-      !equals_ignoring_case(path, "postmaster")) // RCPT TO:<Postmaster> (RFC 5321 §4.1.1.3)
+      !ascii_equal_ignoring_case(path, "postmaster")) // RCPT TO:<Postmaster> (RFC 5321 §4.1.1.3)
     return result;
   for (char c : path)
     if (static_cast<unsigned char>(c) >= 0x80)

@@ -51,7 +51,4 @@ struct SmtpParameter {
 // Takes the next space-separated parameter off the front of `rest`; false when none is left.
 bool next_parameter(std::string_view& rest, SmtpParameter& parameter);
 
-// ASCII case-insensitive equality.
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 } // namespace volley::protocol

@@ -6,6 +6,8 @@
 
 #include "protocol/smtp_server_session.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 namespace volley::protocol {
 
 void SmtpServerSession::handle_line(std::string_view line, bool more_input) {
@@ -131,7 +133,7 @@ bool SmtpServerSession::read_mail_parameters(std::string_view parameters) {
   SmtpParameter parameter;
   while (next_parameter(parameters, parameter)) {
     const std::string_view value = parameter.value;
-    if (equals_ignoring_case(parameter.keyword, "SIZE")) {
+    if (ascii_equal_ignoring_case(parameter.keyword, "SIZE")) {
       std::uint64_t size = 0;
       const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), size);
       if (value.empty() || error != std::errc() || end != value.data() + value.size()) {
@@ -145,11 +147,11 @@ bool SmtpServerSession::read_mail_parameters(std::string_view parameters) {
         return false;
       }
       envelope_.declared_size = size;
-    } else if (equals_ignoring_case(parameter.keyword, "BODY") &&
-               (equals_ignoring_case(value, "7BIT") ||
-                (config_.eight_bit_mime && equals_ignoring_case(value, "8BITMIME")))) {
-      envelope_.eight_bit_mime = equals_ignoring_case(value, "8BITMIME");
-    } else if (equals_ignoring_case(parameter.keyword, "SMTPUTF8") && config_.smtputf8 &&
+    } else if (ascii_equal_ignoring_case(parameter.keyword, "BODY") &&
+               (ascii_equal_ignoring_case(value, "7BIT") ||
+                (config_.eight_bit_mime && ascii_equal_ignoring_case(value, "8BITMIME")))) {
+      envelope_.eight_bit_mime = ascii_equal_ignoring_case(value, "8BITMIME");
+    } else if (ascii_equal_ignoring_case(parameter.keyword, "SMTPUTF8") && config_.smtputf8 &&
                value.empty()) {
       envelope_.smtputf8 = true;
     } else {

@@ -2,6 +2,8 @@
 // Must never: return fields from a token whose MAC failed, or read past the decoded buffer.
 #include "protocol/verp_address.hpp"
 
+#include "protocol/ascii_case.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -52,19 +54,6 @@ std::optional<std::uint64_t> take_varint(const std::uint8_t* bytes, std::size_t 
   return std::nullopt;
 }
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
-
 bool all_of(std::string_view text, bool (*allowed)(char)) {
   for (const char c : text)
     if (!allowed(c))
@@ -73,7 +62,7 @@ bool all_of(std::string_view text, bool (*allowed)(char)) {
 }
 
 bool is_alnum(char c) {
-  const char l = lower(c);
+  const char l = ascii_lower_char(c);
   return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9');
 }
 bool is_prefix_char(char c) {
@@ -168,13 +157,14 @@ Result<VerpFields> decode_verp(const VerpKey& key, std::string_view prefix,
   if (local.size() >= 2 && local.front() == '<' && local.back() == '>')
     local = local.substr(1, local.size() - 2);
   if (const std::size_t at = local.rfind('@'); at != std::string_view::npos) {
-    if (!equal_ignoring_case(local.substr(at + 1), bounce_domain))
+    if (!ascii_equal_ignoring_case(local.substr(at + 1), bounce_domain))
       return verp_failure(verp_error::not_verp,
                           "is not in the bounce domain " + std::string(bounce_domain));
     local = local.substr(0, at);
   }
   if (local.size() <= prefix.size() + 1 ||
-      !equal_ignoring_case(local.substr(0, prefix.size()), prefix) || local[prefix.size()] != '-')
+      !ascii_equal_ignoring_case(local.substr(0, prefix.size()), prefix) ||
+      local[prefix.size()] != '-')
     return verp_failure(verp_error::not_verp,
                         "does not start with \"" + std::string(prefix) + "-\"");
   const std::string_view token = local.substr(prefix.size() + 1);

@@ -13,30 +13,13 @@
 #include <string_view>
 
 #include "protocol/smtp_client_session.hpp"
+#include "tests/fuzz/fuzz_choices.hpp"
 
 namespace {
 
 using namespace volley::protocol;
-
-void require(bool condition) {
-  if (!condition)
-    std::abort();
-}
-
-// Deterministic choices drawn from the first bytes of the input.
-class Choices {
-public:
-  explicit Choices(std::uint64_t seed) : state_(seed | 1) {}
-  std::uint32_t next(std::uint32_t bound) {
-    state_ ^= state_ << 13;
-    state_ ^= state_ >> 7;
-    state_ ^= state_ << 17;
-    return static_cast<std::uint32_t>(state_ % bound);
-  }
-
-private:
-  std::uint64_t state_;
-};
+using volley::fuzzing::Choices;
+using volley::fuzzing::require;
 
 class SessionDriver {
 public:
