@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -23,17 +24,34 @@ std::string volleyd_path() {
   return std::string(VOLLEY_BINARY_DIR) + "/bin/volleyd";
 }
 
-std::uint16_t pick_free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+bool can_bind_loopback(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(port);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+} // namespace
+
+// A random port below Linux's ephemeral range (32768-60999): outgoing connections and port-0
+// listeners of other tests running in parallel never take it between this check and the bind.
+std::uint16_t pick_free_loopback_port() {
+  static std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> ports(20000, 32767);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto port = static_cast<std::uint16_t>(ports(random));
+    if (can_bind_loopback(port))
+      return port;
+  }
+  throw std::runtime_error("no free loopback port in 20000-32767");
 }
 
 VolleydProcess::VolleydProcess(VolleydSettings settings) : settings_(std::move(settings)) {
@@ -90,7 +108,18 @@ void VolleydProcess::start() {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("volleyd exited during start-up; log:\n" + log());
+      std::string text = log();
+      // Another test's process took the control port after it was picked: pick again.
+      if (port_retries_left_ > 0 &&
+          text.find("cannot listen on control.listen") != std::string::npos &&
+          text.find("Address already in use") != std::string::npos) {
+        --port_retries_left_;
+        port_ = pick_free_loopback_port();
+        write_config();
+        std::filesystem::remove(dir_ / "volleyd.log");
+        return start();
+      }
+      throw std::runtime_error("volleyd exited during start-up; log:\n" + text);
     }
     if (std::filesystem::exists(dir_ / "run" / "volley.sock")) {
       auto answer = client().request("GET", "/healthz");

@@ -52,8 +52,10 @@ private:
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  int port_retries_left_ = 5; // start() picks another port when the control port is taken
 };
 
+// A free port on 127.0.0.1 outside the ephemeral range (see volleyd_process.cpp).
 std::uint16_t pick_free_loopback_port();
 std::string volleyd_path();
 
