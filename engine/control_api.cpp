@@ -45,7 +45,7 @@ ControlResponse method_not_allowed(std::string_view method, std::string_view tar
 } // namespace
 
 ControlApi::ControlApi(queue::Spool& spool, ControlApiOptions options)
-    : spool_(spool), options_(std::move(options)) {}
+    : spool_(spool), options_(std::move(options)), merge_fields_(spool) {}
 
 ControlResponse ControlApi::error_response(const Error& error) {
   return ControlResponse{http_status_for(error), error_body(error)};
@@ -55,8 +55,9 @@ ControlResponse ControlApi::json_response(unsigned status, const std::string& js
   return ControlResponse{status, json};
 }
 
-RecipientUploadOptions ControlApi::upload_options() const {
+RecipientUploadOptions ControlApi::upload_options(const std::string& campaign_id) {
   RecipientUploadOptions o;
+  o.merge_fields = merge_fields_.fields(campaign_id);
   o.limits = options_.limits;
   o.max_line_bytes = options_.max_line_bytes;
   o.batch_size = options_.upload_batch;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/campaign_merge_fields.hpp"
 #include "engine/delivery_metrics.hpp"
 #include "engine/recipient_upload.hpp"
 #include "protocol/api_requests.hpp"
@@ -42,7 +43,8 @@ public:
   std::optional<Result<std::string>> match_upload(std::string_view method,
                                                   std::string_view target) const;
 
-  RecipientUploadOptions upload_options() const;
+  // Options for an upload to campaign_id, with the merge fields its recipients' vars must hold.
+  RecipientUploadOptions upload_options(const std::string& campaign_id);
   // The delivery engine's counters and site snapshot (GET /v1/queues, /metrics); null = not
   // running.
   void set_delivery_metrics(const DeliveryMetrics* metrics) { delivery_ = metrics; }
@@ -70,6 +72,7 @@ private:
   queue::Spool& spool_;
   ControlApiOptions options_;
   const DeliveryMetrics* delivery_ = nullptr;
+  CampaignMergeFields merge_fields_;
 };
 
 } // namespace volley::engine

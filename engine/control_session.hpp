@@ -191,7 +191,7 @@ private:
     // The upload is owned by this session: its submit function holds only a weak reference, and
     // each spool callback holds a strong one until it has been delivered to the strand.
     upload_ = std::make_unique<RecipientUpload>(
-        api_.upload_options(),
+        api_.upload_options(campaign_id),
         [weak = this->weak_from_this(), campaign_id](std::vector<queue::NewRecipient> batch) {
           auto self = weak.lock();
           if (!self)

@@ -165,4 +165,25 @@ queue::DeliveryOutcome suppressed_outcome(const DeliveryJob& job) {
   return o;
 }
 
+queue::DeliveryOutcome merge_field_outcome(const DeliveryJob& job, std::string_view error,
+                                           std::int64_t now_ms) {
+  queue::DeliveryOutcome o;
+  o.campaign_seq = job.recipient.campaign_seq;
+  o.seq = job.recipient.seq;
+  o.kind = queue::OutcomeKind::bounced_hard;
+  queue::BounceRecord record;
+  record.campaign = job.recipient.campaign_id;
+  record.recipient = job.recipient.address;
+  record.recipient_id = job.recipient.crm_id;
+  record.kind = "hard";
+  record.status = "5.6.0";
+  record.smtp_code = 0;
+  record.reason = "merge_field";
+  record.diagnostic = "message not sent: " + std::string(error);
+  record.source = "sync";
+  record.at_ms = now_ms;
+  o.bounce = std::move(record);
+  return o;
+}
+
 } // namespace volley::engine

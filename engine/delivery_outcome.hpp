@@ -37,5 +37,9 @@ queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::Smtp
 // Outcome for a recipient whose campaign was paused/cancelled while it waited, or on shutdown.
 queue::DeliveryOutcome returned_outcome(const DeliveryJob& job, std::int64_t now_ms);
 queue::DeliveryOutcome suppressed_outcome(const DeliveryJob& job);
+// bounced_hard for a recipient whose message could not be personalised (a merge field missing
+// from its stored vars): bounce record status 5.6.0, reason "merge_field", the error as diagnostic.
+queue::DeliveryOutcome merge_field_outcome(const DeliveryJob& job, std::string_view error,
+                                           std::int64_t now_ms);
 
 } // namespace volley::engine

@@ -1,13 +1,15 @@
 // PreparedMessage: a campaign's message ready for the wire (CRLF, dot-stuffed, loaded once per
-// campaign and shared by every connection sending it), with what delivery needs to know about the
-// campaign (sender, expiry, state). Must never be mutated after it is shared (connections read it
-// without locks); a state change produces a new object.
+// campaign and shared by every connection sending it, or one recipient's rendering of a templated
+// campaign), with what delivery needs to know about the campaign (sender, expiry, state). Must
+// never be mutated after it is shared (connections read it without locks); a state change produces
+// a new object.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "protocol/merge_template.hpp"
 #include "protocol/smtp_message_data.hpp"
 #include "queue/spool_types.hpp"
 
@@ -20,6 +22,10 @@ struct PreparedMessage {
   std::shared_ptr<const std::string> data; // prepare_message_data() output
   protocol::MessageTraits traits;
   std::int64_t expires_at_ms = 0; // after this, a deferral becomes "expired"
+  // The campaign's compiled template when its message has merge fields (null when static). Such a
+  // message is never sent as is: SiteQueue renders a per-recipient copy (personalised_message.hpp)
+  // whose merge_template is null.
+  std::shared_ptr<const protocol::MergeTemplate> merge_template;
 };
 
 } // namespace volley::engine

@@ -4,6 +4,14 @@
 #include "engine/prepared_message_cache.hpp"
 
 namespace volley::engine {
+namespace {
+
+std::size_t cached_size(const PreparedMessage& message) {
+  return message.data->size() +
+         (message.merge_template ? message.merge_template->message().size() : 0);
+}
+
+} // namespace
 
 PreparedMessageCache::PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes)
     : spool_(spool), max_cached_bytes_(max_cached_bytes) {}
@@ -25,11 +33,15 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   message->mail_from = info->from;
   message->traits = protocol::message_traits(*raw);
   message->data = std::make_shared<const std::string>(protocol::prepare_message_data(*raw));
+  // Compiled once per campaign; a message that no longer compiles is sent as is.
+  auto compiled = protocol::compile_merge_template(*raw);
+  if (compiled && !compiled->is_static())
+    message->merge_template = std::make_shared<const protocol::MergeTemplate>(std::move(*compiled));
   std::int64_t start = std::max(info->created_ms, info->not_before_ms);
   message->expires_at_ms = start + info->expires_after_s * 1000;
   lru_.push_front(campaign_seq);
   Entry entry{message, info->state, lru_.begin()};
-  cached_bytes_ += message->data->size();
+  cached_bytes_ += cached_size(*message);
   entries_.emplace(campaign_seq, std::move(entry));
   evict();
   return message;
@@ -39,7 +51,7 @@ void PreparedMessageCache::evict() {
   while (cached_bytes_ > max_cached_bytes_ && lru_.size() > 1) {
     std::uint32_t victim = lru_.back();
     auto it = entries_.find(victim);
-    cached_bytes_ -= it->second.message->data->size();
+    cached_bytes_ -= cached_size(*it->second.message);
     entries_.erase(it);
     lru_.pop_back();
   }

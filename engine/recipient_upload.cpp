@@ -5,10 +5,13 @@
 #include <string>
 #include <utility>
 
+#include "protocol/merge_field_check.hpp"
+
 namespace volley::engine {
 
 RecipientUpload::RecipientUpload(RecipientUploadOptions options, SubmitBatch submit)
-    : options_(std::move(options)), submit_(std::move(submit)), splitter_(options_.max_line_bytes) {
+    : options_(std::move(options)), submit_(std::move(submit)), splitter_(options_.max_line_bytes),
+      check_merge_fields_(options_.merge_fields && !options_.merge_fields->empty()) {
   batch_.reserve(options_.batch_size);
 }
 
@@ -48,6 +51,13 @@ void RecipientUpload::on_line(std::uint64_t index, std::string_view line, bool t
     return;
   }
   protocol::RecipientInput& input = decoded.value();
+  if (check_merge_fields_) {
+    if (auto missing =
+            protocol::first_missing_merge_field(*options_.merge_fields, input.vars_json)) {
+      reject(index, std::move(input.to), protocol::missing_merge_field_error(*missing));
+      return;
+    }
+  }
   queue::NewRecipient recipient;
   recipient.canonical = input.mailbox.canonical();
   recipient.address = std::move(input.to);

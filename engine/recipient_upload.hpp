@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct RecipientUploadOptions {
   std::size_t max_line_bytes = 64 * 1024;
   std::size_t batch_size = 4096;
   std::size_t max_listed_rejections = 10000;
+  // The campaign template's merge fields: a line whose vars lack one is rejected. null or empty
+  // (a static message) = no check.
+  std::shared_ptr<const std::vector<std::string>> merge_fields;
 };
 
 class RecipientUpload {
@@ -56,6 +61,7 @@ private:
   RecipientUploadOptions options_;
   SubmitBatch submit_;
   protocol::NdjsonLineSplitter splitter_;
+  bool check_merge_fields_ = false;
   std::vector<queue::NewRecipient> batch_;
   std::size_t in_flight_ = 0;
   bool finished_ = false;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "engine/delivery_outcome.hpp"
+#include "engine/personalised_message.hpp"
 #include "engine/prepared_message.hpp"
 #include "engine/smtp_connection.hpp"
 
@@ -66,7 +68,10 @@ void SiteQueue::pump() {
     return;
   const DeliveryOptions& o = context_.options;
   auto connecting = [&] { return connections_.size() - ready_.size(); };
-  while (jobs_.size() > connecting() * o.max_recipients_per_transaction &&
+  // Recipients of a templated campaign go one per transaction (take_batch): count them so.
+  std::size_t per_transaction =
+      !jobs_.empty() && jobs_.back().message->merge_template ? 1 : o.max_recipients_per_transaction;
+  while (jobs_.size() > connecting() * per_transaction &&
          connections_.size() < o.max_connections_per_site &&
          context_.connections_open < o.max_connections) {
     open_connection(0);
@@ -83,6 +88,20 @@ void SiteQueue::open_connection(std::size_t endpoint_index) {
 
 std::vector<DeliveryJob> SiteQueue::take_batch() {
   std::vector<DeliveryJob> batch;
+  while (!jobs_.empty() && jobs_.front().message->merge_template) {
+    // A templated campaign: this recipient gets its own rendering, hence its own transaction.
+    DeliveryJob job = std::move(jobs_.front());
+    jobs_.pop_front();
+    auto personal = personalise_message(*job.message, job.recipient.vars_json);
+    if (personal) {
+      job.message = std::move(personal.value());
+      batch.push_back(std::move(job));
+      return batch;
+    }
+    spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
+                 job.recipient.address, personal.error().message);
+    context_.record(merge_field_outcome(job, personal.error().message, DeliveryContext::now_ms()));
+  }
   if (jobs_.empty())
     return batch;
   batch.push_back(std::move(jobs_.front()));

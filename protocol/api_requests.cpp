@@ -8,6 +8,8 @@
 
 #include "protocol/api_request_fields.hpp"
 #include "protocol/json_text.hpp"
+#include "protocol/merge_field_check.hpp"
+#include "protocol/merge_template.hpp"
 #include "protocol/recipient_decoder.hpp"
 #include "protocol/utf8.hpp"
 
@@ -93,7 +95,14 @@ std::optional<Error> decode_inline_recipients(const json::object& body, const De
     Result<RecipientInput> recipient =
         decode_recipient_object(entry.get_object(), limits, where, &to_on_error);
     if (recipient) {
-      out.recipients.push_back(std::move(recipient.value()));
+      if (out.merge_fields.empty()) {
+        out.recipients.push_back(std::move(recipient.value()));
+      } else if (auto missing = first_missing_merge_field(out.merge_fields, recipient->vars_json)) {
+        out.rejected.push_back(
+            {index, std::move(recipient->to), missing_merge_field_error(*missing)});
+      } else {
+        out.recipients.push_back(std::move(recipient.value()));
+      }
     } else if (recipient.error().code == error_code::invalid_request) {
       return recipient.error();
     } else {
@@ -174,6 +183,30 @@ std::optional<Error> decode_message_recipients(const json::object& body, const D
   return std::nullopt;
 }
 
+// The message's merge fields into fields; invalid_request when it does not compile.
+std::optional<Error> compile_merge_fields(std::string_view message,
+                                          std::vector<std::string>& fields) {
+  Result<MergeTemplate> compiled = compile_merge_template(message);
+  if (!compiled)
+    return invalid_request("\"message\": " + compiled.error().message);
+  fields = compiled->fields();
+  return std::nullopt;
+}
+
+// A message's recipients must all have every merge field: the first that lacks one fails it.
+std::optional<Error> check_message_vars(const MessageRequest& request) {
+  if (request.merge_fields.empty())
+    return std::nullopt;
+  for (std::size_t index = 0; index < request.to.size(); ++index) {
+    if (auto missing =
+            first_missing_merge_field(request.merge_fields, request.to[index].vars_json)) {
+      return invalid_request("\"to\"[" + std::to_string(index) +
+                             "]: " + missing_merge_field_error(*missing));
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 Result<CampaignCreateRequest> decode_campaign_create(std::string_view body,
@@ -189,6 +222,8 @@ Result<CampaignCreateRequest> decode_campaign_create(std::string_view body,
   if (auto error = api_fields::decode_sender(object, request.from))
     return *error;
   if (auto error = api_fields::decode_message_text(object, limits, request.message))
+    return *error;
+  if (auto error = compile_merge_fields(request.message, request.merge_fields))
     return *error;
   if (auto error = decode_inline_recipients(object, limits, request))
     return *error;
@@ -211,6 +246,10 @@ Result<MessageRequest> decode_message_request(std::string_view body, const Decod
   if (auto error = decode_message_recipients(object, limits, request.to))
     return *error;
   if (auto error = api_fields::decode_message_text(object, limits, request.message))
+    return *error;
+  if (auto error = compile_merge_fields(request.message, request.merge_fields))
+    return *error;
+  if (auto error = check_message_vars(request))
     return *error;
   if (auto error = api_fields::decode_tags(object, limits, request.tags))
     return *error;

@@ -42,7 +42,8 @@ using Tags = std::vector<std::pair<std::string, std::string>>;
 struct CampaignCreateRequest {
   std::string id; // "" = let the server assign one; else [A-Za-z0-9._:-]{1,64}
   Mailbox from;
-  std::string message; // raw RFC 5322 text, may hold {{name}} merge fields
+  std::string message;                   // raw RFC 5322 text, may hold {{name}} merge fields
+  std::vector<std::string> merge_fields; // MergeTemplate::fields() of message; empty = static
   std::vector<RecipientInput> recipients;
   // Invalid entries of "recipients" (the request is still accepted).
   std::vector<RecipientRejection> rejected;
@@ -55,6 +56,7 @@ struct MessageRequest { // POST /v1/messages: one transactional message
   Mailbox from;
   std::vector<RecipientInput> to; // every address must be valid, else the whole request is 400
   std::string message;
+  std::vector<std::string> merge_fields; // as in CampaignCreateRequest
   Tags tags;
 };
 
@@ -81,6 +83,10 @@ struct SuppressionRequest { // PUT /v1/suppressions/{addr}
 //   naming the path, e.g. "recipients"[12]."vars"."name" must be a string, not an array.
 // - "to" of a message: strings or recipient objects; any invalid entry fails the request,
 //   naming the index ("to"[3]: ...). At most max_inline_recipients entries.
+// - "message" must be a non-empty string that compiles as a merge template (compile_merge_template;
+//   its error, prefixed with "message": , is the invalid_request). A recipient whose "vars" lack a
+//   field the message uses is rejected like an invalid address: into `rejected` (campaign) or the
+//   whole request fails naming "to"[i] (message); the text is missing_merge_field_error().
 // - "message" must be a non-empty string. "expires_after" must be a duration string > 0.
 // - Campaign "id": string satisfying is_valid_campaign_id. "tags": at most max_tags entries, keys
 //   non-empty, keys and values at most max_tag_bytes.

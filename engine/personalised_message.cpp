@@ -1,0 +1,32 @@
+// personalise_message (see personalised_message.hpp). The rendered text lives only until it has
+// been converted to wire form; the compiled template is shared with the campaign's message.
+#include "engine/personalised_message.hpp"
+
+#include <string>
+#include <utility>
+
+#include "protocol/merge_template_vars.hpp"
+#include "protocol/smtp_message_data.hpp"
+
+namespace volley::engine {
+
+Result<std::shared_ptr<const PreparedMessage>> personalise_message(const PreparedMessage& campaign,
+                                                                   std::string_view vars_json) {
+  auto vars = protocol::MergeVars::from_json(vars_json);
+  if (!vars)
+    return vars.error();
+  std::string rendered;
+  auto result = campaign.merge_template->render(*vars, rendered);
+  if (!result)
+    return result.error();
+  auto message = std::make_shared<PreparedMessage>();
+  message->campaign_seq = campaign.campaign_seq;
+  message->campaign_id = campaign.campaign_id;
+  message->mail_from = campaign.mail_from;
+  message->expires_at_ms = campaign.expires_at_ms;
+  message->traits = protocol::message_traits(rendered);
+  message->data = std::make_shared<const std::string>(protocol::prepare_message_data(rendered));
+  return std::shared_ptr<const PreparedMessage>(std::move(message));
+}
+
+} // namespace volley::engine
