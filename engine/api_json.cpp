@@ -7,13 +7,14 @@
 namespace volley::engine {
 
 std::string format_rfc3339_ms(std::int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::int64_t millis = ((unix_ms % 1000) + 1000) % 1000; // floor, also before 1970
+  std::time_t seconds = static_cast<std::time_t>((unix_ms - millis) / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(unix_ms % 1000));
+                static_cast<int>(millis));
   return text;
 }
 
