@@ -48,7 +48,8 @@ std::string host_name() {
   return name;
 }
 
-DeliveryOptions delivery_options(const policy::DeliveryConfig& c) {
+DeliveryOptions delivery_options(const policy::DeliveryConfig& c,
+                                 const std::vector<policy::DkimDomainConfig>& dkim) {
   DeliveryOptions o;
   o.helo_name = c.helo_name.empty() ? host_name() : c.helo_name;
   o.smtp_port = c.smtp_port;
@@ -67,7 +68,21 @@ DeliveryOptions delivery_options(const policy::DeliveryConfig& c) {
     o.source_ips.push_back(boost::asio::ip::make_address(ip));
   o.claim_batch = c.claim_batch;
   o.max_queued_in_memory = c.max_queued_in_memory;
+  if (!dkim.empty())
+    o.dkim = std::make_shared<const DkimMessageSigner>(dkim);
   return o;
+}
+
+void log_dkim_domains(const std::vector<policy::DkimDomainConfig>& domains) {
+  for (const policy::DkimDomainConfig& domain : domains) {
+    std::string keys;
+    for (const policy::DkimSignatureConfig& signature : domain.signatures) {
+      keys += (keys.empty() ? "" : ", ") +
+              std::string(protocol::dkim_algorithm_name(signature.key->algorithm())) +
+              " s=" + signature.selector;
+    }
+    spdlog::info("DKIM signing mail from {}: {}", domain.pattern, keys);
+  }
 }
 
 DnsOptions dns_options(const policy::DnsConfig& c) {
@@ -87,7 +102,7 @@ class DeliveryRunner {
 public:
   DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool)
       : work_(boost::asio::make_work_guard(io_)),
-        scheduler_(io_, spool, config.delivery, delivery_options(config.delivery),
+        scheduler_(io_, spool, config.delivery, delivery_options(config.delivery, config.dkim),
                    dns_options(config.dns), metrics_) {}
   void start() {
     scheduler_.start();
@@ -153,7 +168,8 @@ void run_daemon(const policy::DaemonConfig& config,
     spdlog::info("delivery engine started: {} route(s), {} DNS server(s) ({}), helo {}",
                  config.delivery.routes.size(), config.dns.servers.size(),
                  config.dns.servers.empty() ? "system resolver" : "configured",
-                 delivery_options(config.delivery).helo_name);
+                 delivery_options(config.delivery, {}).helo_name);
+    log_dkim_domains(config.dkim);
   } else {
     spdlog::info("delivery is off ([delivery] enabled = false): recipients are only stored");
   }

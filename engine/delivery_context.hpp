@@ -9,11 +9,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/delivery_metrics.hpp"
 #include "engine/delivery_outcome.hpp"
+#include "engine/dkim_message_signer.hpp"
 #include "engine/tls_client_contexts.hpp"
 #include "queue/spool_types.hpp"
 
@@ -34,6 +36,7 @@ struct DeliveryOptions {
   std::size_t claim_batch = 1024;
   std::size_t max_queued_in_memory = 20'000;
   std::chrono::milliseconds shutdown_grace{10'000}; // in-flight transactions get this long at stop
+  std::shared_ptr<const DkimMessageSigner> dkim;    // null or empty: messages go out unsigned
 };
 
 class SmtpConnection;

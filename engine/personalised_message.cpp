@@ -2,6 +2,9 @@
 // been converted to wire form; the compiled template is shared with the campaign's message.
 #include "engine/personalised_message.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <ctime>
 #include <string>
 #include <utility>
 
@@ -25,6 +28,15 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
   message->mail_from = campaign.mail_from;
   message->expires_at_ms = campaign.expires_at_ms;
   message->traits = protocol::message_traits(rendered);
+  if (campaign.dkim && !campaign.dkim->empty()) {
+    // Signed per recipient: the rendering may differ in any header or in the body.
+    DkimSignedMessage signed_message = campaign.dkim->sign(rendered, std::time(nullptr));
+    if (signed_message.outcome == DkimSignOutcome::failed) {
+      spdlog::warn("campaign {}: DKIM signing failed, sent unsigned: {}", campaign.campaign_id,
+                   signed_message.detail);
+    }
+    rendered = std::move(signed_message.message);
+  }
   message->data = std::make_shared<const std::string>(protocol::prepare_message_data(rendered));
   return std::shared_ptr<const PreparedMessage>(std::move(message));
 }

@@ -1,8 +1,9 @@
 // One recipient's copy of a templated campaign's PreparedMessage: the template rendered with the
 // recipient's vars, converted to wire form, with its own traits (a value may bring 8-bit text or
 // UTF-8 headers). Built when a connection takes the recipient (SiteQueue::take_batch), so queued
-// recipients hold no rendered copy. Must never send a message with a blank field: a missing var is
-// an error (the caller bounces the recipient), never an empty value.
+// recipients hold no rendered copy. DKIM-signed per recipient with campaign.dkim when it is set.
+// Must never send a message with a blank field: a missing var is an error (the caller bounces the
+// recipient), never an empty value.
 #pragma once
 
 #include <memory>

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/dkim_message_signer.hpp"
 #include "protocol/merge_template.hpp"
 #include "protocol/smtp_message_data.hpp"
 #include "queue/spool_types.hpp"
@@ -26,6 +27,8 @@ struct PreparedMessage {
   // message is never sent as is: SiteQueue renders a per-recipient copy (personalised_message.hpp)
   // whose merge_template is null.
   std::shared_ptr<const protocol::MergeTemplate> merge_template;
+  // Set with merge_template when [dkim] is configured: each rendering is signed with it.
+  std::shared_ptr<const DkimMessageSigner> dkim;
 };
 
 } // namespace volley::engine

@@ -3,18 +3,58 @@
 // in use by a connection stays alive until its last transaction ends.
 #include "engine/prepared_message_cache.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
 namespace volley::engine {
 namespace {
+
+// The wire form of a static campaign: signed once when [dkim] has its From domain.
+std::string wire_data(const std::string& raw, const DkimMessageSigner* dkim,
+                      const std::string& campaign_id) {
+  if (!dkim || dkim->empty())
+    return protocol::prepare_message_data(raw);
+  DkimSignedMessage signed_message = dkim->sign(raw, std::time(nullptr));
+  switch (signed_message.outcome) {
+  case DkimSignOutcome::signed_message:
+    spdlog::debug("campaign {}: DKIM-signed as d={}", campaign_id, signed_message.detail);
+    break;
+  case DkimSignOutcome::no_config:
+    spdlog::info("campaign {}: no [dkim] entry for From domain {}: sent unsigned", campaign_id,
+                 signed_message.detail);
+    break;
+  case DkimSignOutcome::failed:
+    spdlog::warn("campaign {}: DKIM signing failed, sent unsigned: {}", campaign_id,
+                 signed_message.detail);
+    break;
+  }
+  return protocol::prepare_message_data(signed_message.message);
+}
 
 std::size_t cached_size(const PreparedMessage& message) {
   return message.data->size() +
          (message.merge_template ? message.merge_template->message().size() : 0);
 }
 
+// A templated campaign is signed per recipient; whether its From domain has a [dkim] entry is
+// logged here, once per campaign, not once per recipient.
+void log_unsigned_template(const std::string& raw, const DkimMessageSigner* dkim,
+                           const std::string& campaign_id) {
+  if (!dkim || dkim->empty())
+    return;
+  auto domain = from_header_domain(crlf_normalised(raw));
+  if (domain && !dkim->signs(*domain)) {
+    spdlog::info("campaign {}: no [dkim] entry for From domain {}: sent unsigned", campaign_id,
+                 *domain);
+  }
+}
+
 } // namespace
 
-PreparedMessageCache::PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes)
-    : spool_(spool), max_cached_bytes_(max_cached_bytes) {}
+PreparedMessageCache::PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes,
+                                           std::shared_ptr<const DkimMessageSigner> dkim)
+    : spool_(spool), max_cached_bytes_(max_cached_bytes), dkim_(std::move(dkim)) {}
 
 std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t campaign_seq,
                                                                  const std::string& campaign_id) {
@@ -32,11 +72,17 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   message->campaign_id = campaign_id;
   message->mail_from = info->from;
   message->traits = protocol::message_traits(*raw);
-  message->data = std::make_shared<const std::string>(protocol::prepare_message_data(*raw));
-  // Compiled once per campaign; a message that no longer compiles is sent as is.
+  // Compiled once per campaign; a message that no longer compiles is sent as is. A templated
+  // campaign is signed per recipient (personalised_message.cpp), never here.
   auto compiled = protocol::compile_merge_template(*raw);
-  if (compiled && !compiled->is_static())
+  if (compiled && !compiled->is_static()) {
     message->merge_template = std::make_shared<const protocol::MergeTemplate>(std::move(*compiled));
+    message->dkim = dkim_;
+    log_unsigned_template(*raw, dkim_.get(), campaign_id);
+    message->data = std::make_shared<const std::string>(protocol::prepare_message_data(*raw));
+  } else {
+    message->data = std::make_shared<const std::string>(wire_data(*raw, dkim_.get(), campaign_id));
+  }
   std::int64_t start = std::max(info->created_ms, info->not_before_ms);
   message->expires_at_ms = start + info->expires_after_s * 1000;
   lru_.push_front(campaign_seq);

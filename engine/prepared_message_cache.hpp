@@ -1,6 +1,7 @@
 // PreparedMessageCache: campaign seq → PreparedMessage, loaded from the spool on first use and kept
 // while any job holds it (plus a small LRU of recently used ones), and the campaigns' states, which
 // refresh() re-reads so pause/cancel reach the engine within one refresh period.
+// A static campaign is DKIM-signed here, once for all its recipients (t= is the preparation time).
 // Must never block on anything but LMDB reads, and never be used from two threads.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/dkim_message_signer.hpp"
 #include "engine/prepared_message.hpp"
 #include "queue/spool.hpp"
 
@@ -19,7 +21,9 @@ namespace volley::engine {
 
 class PreparedMessageCache {
 public:
-  PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes);
+  // dkim may be null (no signing).
+  PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes,
+                       std::shared_ptr<const DkimMessageSigner> dkim = nullptr);
 
   // nullptr if the campaign or its message is gone (the spool answered nothing).
   std::shared_ptr<const PreparedMessage> get(std::uint32_t campaign_seq,
@@ -38,6 +42,7 @@ private:
 
   const queue::Spool& spool_;
   std::size_t max_cached_bytes_;
+  std::shared_ptr<const DkimMessageSigner> dkim_;
   std::size_t cached_bytes_ = 0;
   std::unordered_map<std::uint32_t, Entry> entries_;
   std::list<std::uint32_t> lru_; // front = most recently used

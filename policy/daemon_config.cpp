@@ -16,6 +16,7 @@
 #include "policy/config_table_reader.hpp"
 #include "policy/config_units.hpp"
 #include "policy/delivery_config_reader.hpp"
+#include "policy/dkim_config_reader.hpp"
 #include "policy/dns_config_reader.hpp"
 #include "policy/listen_address.hpp"
 
@@ -38,6 +39,7 @@ std::vector<SectionSchema> daemon_schema() {
   };
   for (SectionSchema& section : delivery_sections_schema())
     schema.push_back(std::move(section));
+  schema.push_back(dkim_section_schema());
   return schema;
 }
 
@@ -236,6 +238,7 @@ Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string
   read_delivery_section(reader, config.delivery);
   read_routes_section(reader, config.delivery);
   read_dns_section(reader, config.dns);
+  read_dkim_section(*root, diagnostics, base_dir, config.dkim);
   resolve_paths(config, base_dir);
   validate_spool(reader, config.spool);
   validate_control(reader, config.control);

@@ -1,13 +1,15 @@
 // volleyd's daemon configuration (TOML): spool, control listener, limits, logging, delivery, dns,
-// routes. Loading validates
-// everything and reports errors as "file:line:column: what — hint". Never touches the network or spool.
+// routes, dkim. Loading validates everything (and reads the DKIM key files named in [dkim]) and
+// reports errors as "file:line:column: what — hint". Never touches the network or spool.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/delivery_config.hpp"
+#include "policy/dkim_config.hpp"
 #include "protocol/result.hpp"
 
 namespace volley::policy {
@@ -23,8 +25,8 @@ struct SpoolConfig {
 };
 
 struct ControlConfig {
-  std::string listen = "127.0.0.1:8025";  // "host:port"; "" disables TCP
-  std::string socket = "./var/run/volley.sock";  // "" disables the Unix socket
+  std::string listen = "127.0.0.1:8025";        // "host:port"; "" disables TCP
+  std::string socket = "./var/run/volley.sock"; // "" disables the Unix socket
   std::string token_file = "./var/control.token";
   std::uint64_t max_request_size = 64ull << 20;
   std::uint64_t max_line_size = 64ull << 10;
@@ -41,7 +43,7 @@ struct LimitsConfig {
 
 struct LogConfig {
   std::string level = "info";
-  std::string file;  // "" = stderr
+  std::string file; // "" = stderr
   bool operator==(const LogConfig&) const = default;
 };
 
@@ -52,17 +54,19 @@ struct DaemonConfig {
   LogConfig log;
   DeliveryConfig delivery;
   DnsConfig dns;
-  std::string source;  // file path, or "<embedded default>"
+  std::vector<DkimDomainConfig> dkim; // [dkim."domain"] tables, keys loaded
+  std::string source;                 // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;
 };
 
 // The compiled-in default (conf/volleyd.default.toml).
 std::string_view embedded_default_config();
 
-// Parses TOML text. source_name is used in error messages ("volleyd.toml:12:5: ..."). Relative paths
-// in the result are resolved against base_dir (empty = keep relative, i.e. the working directory).
-// Sizes accept integers (bytes) or strings with a unit ("64KiB", "10MiB", "1GiB", "500KB", "2MB");
-// durations accept "500ms", "30s", "72h", "30m", "3d". Unknown keys, wrong types and impossible values are errors.
+// Parses TOML text. source_name is used in error messages ("volleyd.toml:12:5: ..."). Relative
+// paths in the result are resolved against base_dir (empty = keep relative, i.e. the working
+// directory). Sizes accept integers (bytes) or strings with a unit ("64KiB", "10MiB", "1GiB",
+// "500KB", "2MB"); durations accept "500ms", "30s", "72h", "30m", "3d". Unknown keys, wrong types
+// and impossible values are errors.
 Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string_view source_name,
                                          std::string_view base_dir);
 // Reads and parses a file; relative paths are resolved against the file's directory.
@@ -70,4 +74,4 @@ Result<DaemonConfig> load_daemon_config_file(const std::string& path);
 // The embedded default, relative paths kept relative to the working directory.
 DaemonConfig default_daemon_config();
 
-}  // namespace volley::policy
+} // namespace volley::policy

@@ -162,10 +162,7 @@ private:
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 9)
     return 0;
-  std::uint64_t seed = 0;
-  for (int i = 0; i < 8; ++i)
-    seed = (seed << 8) | data[i];
-  Choices choices(seed);
+  Choices choices = Choices::from_input(data);
   SmtpClientOptions options;
   options.helo_name = "client.test";
   options.use_starttls = choices.next(4) != 0;

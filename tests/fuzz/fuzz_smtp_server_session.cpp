@@ -95,10 +95,7 @@ private:
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 9)
     return 0;
-  std::uint64_t seed = 0;
-  for (int i = 0; i < 8; ++i)
-    seed = (seed << 8) | data[i];
-  Choices choices(seed);
+  Choices choices = Choices::from_input(data);
   SmtpServerConfig config;
   config.max_message_size = 1 + choices.next(4096);
   config.max_line_bytes = 16 + choices.next(512);

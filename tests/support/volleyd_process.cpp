@@ -90,6 +90,7 @@ void VolleydProcess::start() {
     throw std::runtime_error("volleyd already running");
   std::string binary = volleyd_path();
   std::string config = (dir_ / "volleyd.toml").string();
+  std::string log_path = (dir_ / "volleyd.log").string();
   pid_t child = ::fork();
   if (child == 0) {
     if (settings_.file_size_limit > 0) {
@@ -98,6 +99,10 @@ void VolleydProcess::start() {
     }
     int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(devnull, 0);
+    // Errors printed before logging starts (a config the daemon refuses) end up in log() too.
+    int log_file = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (log_file >= 0)
+      ::dup2(log_file, 2);
     ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(),
             static_cast<char*>(nullptr));
     ::_exit(127);

@@ -43,7 +43,7 @@ public:
   std::filesystem::path dir() const { return dir_; }
   std::filesystem::path spool_dir() const { return dir_ / "spool"; }
   std::uint16_t port() const { return port_; }
-  std::string log() const; // what the daemon wrote to its log file
+  std::string log() const; // what the daemon wrote to its log file (and to stderr)
 
 private:
   void write_config() const;

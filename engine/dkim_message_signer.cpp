@@ -1,0 +1,118 @@
+// DkimMessageSigner (see dkim_message_signer.hpp). The From domain is read from the header section
+// only; the body is hashed once per call by protocol::sign_message, whatever the number of keys.
+#include "engine/dkim_message_signer.hpp"
+
+#include "protocol/address_text.hpp"
+#include "protocol/mime_header_fields.hpp"
+
+namespace volley::engine {
+namespace {
+
+bool is_from_field(std::string_view name) {
+  return name.size() == 4 && protocol::address_text::ascii_lower(name) == "from";
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+// "Name <a@b.example>, ..." or "a@b.example (comment)": the domain of the first address.
+std::optional<std::string> address_domain(std::string_view value) {
+  std::size_t open = value.find('<');
+  if (open != std::string_view::npos) {
+    std::size_t close = value.find('>', open);
+    value = value.substr(open + 1, close == std::string_view::npos ? close : close - open - 1);
+  } else {
+    value = value.substr(0, std::min(value.find(','), value.find('(')));
+  }
+  std::size_t at = value.rfind('@');
+  if (at == std::string_view::npos)
+    return std::nullopt;
+  std::string_view domain = trim(value.substr(at + 1));
+  if (domain.empty())
+    return std::nullopt;
+  return protocol::address_text::ascii_lower(domain);
+}
+
+} // namespace
+
+std::string crlf_normalised(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size() + raw.size() / 32 + 2);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\r') {
+      out += "\r\n";
+      if (i + 1 < raw.size() && raw[i + 1] == '\n')
+        ++i;
+    } else if (c == '\n') {
+      out += "\r\n";
+    } else {
+      out += c;
+    }
+  }
+  if (!out.ends_with("\r\n"))
+    out += "\r\n";
+  return out;
+}
+
+std::optional<std::string> from_header_domain(std::string_view message) {
+  auto section = protocol::mime::split_header_section(message, 0, message.size());
+  for (const auto& field : section.fields) {
+    if (is_from_field(field.name(message)))
+      return address_domain(protocol::mime::unfolded_value(message, field));
+  }
+  return std::nullopt;
+}
+
+DkimMessageSigner::DkimMessageSigner(const std::vector<policy::DkimDomainConfig>& domains)
+    : domains_(domains) {
+  for (const policy::DkimDomainConfig& domain : domains_) {
+    std::string d = domain.pattern.starts_with('.') ? domain.pattern.substr(1) : domain.pattern;
+    std::vector<protocol::DkimSignerConfig> signers;
+    for (const policy::DkimSignatureConfig& signature : domain.signatures) {
+      protocol::DkimSignerConfig signer{
+          .domain = d, .selector = signature.selector, .key = signature.key};
+      signer.header_canonicalization = domain.header_canonicalization;
+      signer.body_canonicalization = domain.body_canonicalization;
+      if (!domain.signed_headers.empty())
+        signer.signed_headers = domain.signed_headers;
+      if (domain.oversign_set)
+        signer.oversigned_headers = domain.oversigned_headers;
+      signers.push_back(std::move(signer));
+    }
+    signers_.push_back(std::move(signers));
+  }
+}
+
+DkimSignedMessage DkimMessageSigner::sign(std::string_view raw_message,
+                                          std::int64_t unix_time) const {
+  DkimSignedMessage result{crlf_normalised(raw_message), DkimSignOutcome::failed, ""};
+  auto domain = from_header_domain(result.message);
+  if (!domain) {
+    result.detail = "the message has no From field with an address";
+    return result;
+  }
+  const policy::DkimDomainConfig* entry = policy::find_dkim_domain(domains_, *domain);
+  if (!entry) {
+    result.outcome = DkimSignOutcome::no_config;
+    result.detail = *domain;
+    return result;
+  }
+  const auto& signers = signers_[static_cast<std::size_t>(entry - domains_.data())];
+  auto signed_message = protocol::sign_message(signers, result.message, unix_time);
+  if (!signed_message) {
+    result.detail = signed_message.error().message;
+    return result;
+  }
+  result.message = std::move(*signed_message);
+  result.outcome = DkimSignOutcome::signed_message;
+  result.detail = signers.front().domain;
+  return result;
+}
+
+} // namespace volley::engine
