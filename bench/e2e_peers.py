@@ -213,8 +213,9 @@ class ControlClient:
 class Volleyd:
     """volleyd with a generated config in its own work dir; CPU and RSS read from /proc."""
 
-    def __init__(self, work_dir, bin_dir, durable=True, delivery=None, routes=None):
+    def __init__(self, work_dir, bin_dir, durable=True, delivery=None, routes=None, extra_toml=""):
         self.work_dir = work_dir
+        self.extra_toml = extra_toml  # more TOML tables after [routes], e.g. [dkim."bench.test"]
         self.binary = os.path.join(bin_dir, "volleyd")
         self.durable = durable
         self.delivery = dict(delivery or {})
@@ -237,6 +238,8 @@ class Volleyd:
         lines.append("[routes]")
         lines += [f"{json.dumps(pattern)} = {json.dumps(target)}"
                   for pattern, target in self.routes.items()]
+        if self.extra_toml:
+            lines.append(self.extra_toml)
         with open(self.config_path, "w") as config:
             config.write("\n".join(lines) + "\n")
 
