@@ -23,35 +23,11 @@ namespace volley::testing_support {
 namespace {
 
 using protocol::DkimAlgorithm;
+using protocol::dkim_test::kDkimpyVerifyScript;
+using protocol::dkim_test::kPython;
 using protocol::dkim_test::run_command;
 using protocol::dkim_test::TempDir;
 using std::chrono::seconds;
-
-constexpr const char* kPython = "/usr/bin/python3";
-
-// argv: records.tsv, then message files; prints "<file> <count> pass|fail..." per file.
-constexpr const char* kVerifyScript = R"PY(
-import sys, dkim
-records = {}
-for line in open(sys.argv[1], encoding='ascii'):
-    name, txt = line.rstrip('\n').split('\t', 1)
-    records[name] = txt.encode()
-def dnsfunc(name, timeout=5):
-    name = name.decode() if isinstance(name, bytes) else name
-    return records.get(name.rstrip('.'), b'')
-def verdict(d, i):
-    try:
-        return 'pass' if d.verify(idx=i, dnsfunc=dnsfunc) else 'fail'
-    except dkim.ValidationError:  # e.g. "body hash mismatch": a failed verification
-        return 'fail'
-for path in sys.argv[2:]:
-    try:
-        d = dkim.DKIM(open(path, 'rb').read())
-        count = sum(1 for h in d.headers if h[0].lower() == b'dkim-signature')
-        print(path, count, *[verdict(d, i) for i in range(count)])
-    except Exception as e:
-        print(path, 'error', type(e).__name__, str(e).replace('\n', ' '))
-)PY";
 
 const std::string kPersonalised = "From: News <news@sender.test>\r\n"
                                   "To: {{name}} <reader@example.test>\r\n"
@@ -76,7 +52,7 @@ protected:
     ed_ = write_key("ed25519.pem", DkimAlgorithm::ed25519_sha256, 0600);
     records_ = dir_.write("records.tsv", "r2026._domainkey.sender.test\t" + rsa_.txt + "\n" +
                                              "e2026._domainkey.sender.test\t" + ed_.txt + "\n");
-    script_ = dir_.write("verify.py", kVerifyScript);
+    script_ = dir_.write("verify.py", kDkimpyVerifyScript);
   }
 
   KeyFile write_key(const std::string& name, DkimAlgorithm algorithm, mode_t mode) {

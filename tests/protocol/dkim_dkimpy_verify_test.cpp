@@ -15,27 +15,6 @@ namespace {
 
 using namespace dkim_test;
 
-constexpr const char* kVerifyScript = R"PY(
-import sys, dkim
-records = {}
-for line in open(sys.argv[1], encoding='ascii'):
-    name, txt = line.rstrip('\n').split('\t', 1)
-    records[name] = txt.encode()
-def dnsfunc(name, timeout=5):
-    name = name.decode() if isinstance(name, bytes) else name
-    return records.get(name.rstrip('.'), b'')
-for path in sys.argv[2:]:
-    try:
-        d = dkim.DKIM(open(path, 'rb').read())
-        count = sum(1 for h in d.headers if h[0].lower() == b'dkim-signature')
-        results = ['pass' if d.verify(idx=i, dnsfunc=dnsfunc) else 'fail' for i in range(count)]
-        print(path, count, *results)
-    except Exception as e:
-        print(path, 'error', type(e).__name__, str(e).replace('\n', ' '))
-)PY";
-
-constexpr const char* kPython = "/usr/bin/python3";
-
 class DkimDkimpyVerifyTest : public testing::Test {
 protected:
   void SetUp() override {
@@ -46,7 +25,7 @@ protected:
         dir_.write("records.tsv", "rsa._domainkey.example.com\t" + rsa_key().key->dns_txt_record() +
                                       "\n" + "ed._domainkey.example.com\t" +
                                       ed25519_key().key->dns_txt_record() + "\n");
-    script_ = dir_.write("verify.py", kVerifyScript);
+    script_ = dir_.write("verify.py", kDkimpyVerifyScript);
   }
 
   // Verifies the files and returns, per file, "<signature count> pass|fail...".

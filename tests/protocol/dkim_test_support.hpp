@@ -82,6 +82,34 @@ private:
   std::filesystem::path path_;
 };
 
+// dkimpy (python3-dkim) as an independent verifier. The script's argv: a records file
+// ("selector._domainkey.domain<TAB>TXT value" lines, served by its dnsfunc instead of DNS), then
+// message files; it prints "<file> <signature count> pass|fail..." per file ("error ..." when the
+// message cannot be parsed).
+constexpr const char* kPython = "/usr/bin/python3";
+constexpr const char* kDkimpyVerifyScript = R"PY(
+import sys, dkim
+records = {}
+for line in open(sys.argv[1], encoding='ascii'):
+    name, txt = line.rstrip('\n').split('\t', 1)
+    records[name] = txt.encode()
+def dnsfunc(name, timeout=5):
+    name = name.decode() if isinstance(name, bytes) else name
+    return records.get(name.rstrip('.'), b'')
+def verdict(d, i):
+    try:
+        return 'pass' if d.verify(idx=i, dnsfunc=dnsfunc) else 'fail'
+    except dkim.ValidationError:  # e.g. "body hash mismatch": a failed verification
+        return 'fail'
+for path in sys.argv[2:]:
+    try:
+        d = dkim.DKIM(open(path, 'rb').read())
+        count = sum(1 for h in d.headers if h[0].lower() == b'dkim-signature')
+        print(path, count, *[verdict(d, i) for i in range(count)])
+    except Exception as e:
+        print(path, 'error', type(e).__name__, str(e).replace('\n', ' '))
+)PY";
+
 struct CommandResult {
   int exit_code = -1;
   std::string output; // stdout and stderr
