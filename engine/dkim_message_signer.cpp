@@ -3,13 +3,15 @@
 #include "engine/dkim_message_signer.hpp"
 
 #include "protocol/address_text.hpp"
+#include "protocol/ascii_case.hpp"
 #include "protocol/mime_header_fields.hpp"
+#include "protocol/smtp_message_data.hpp"
 
 namespace volley::engine {
 namespace {
 
 bool is_from_field(std::string_view name) {
-  return name.size() == 4 && protocol::address_text::ascii_lower(name) == "from";
+  return protocol::ascii_equal_ignoring_case(name, "from");
 }
 
 std::string_view trim(std::string_view text) {
@@ -39,26 +41,6 @@ std::optional<std::string> address_domain(std::string_view value) {
 }
 
 } // namespace
-
-std::string crlf_normalised(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size() + raw.size() / 32 + 2);
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\r') {
-      out += "\r\n";
-      if (i + 1 < raw.size() && raw[i + 1] == '\n')
-        ++i;
-    } else if (c == '\n') {
-      out += "\r\n";
-    } else {
-      out += c;
-    }
-  }
-  if (!out.ends_with("\r\n"))
-    out += "\r\n";
-  return out;
-}
 
 std::optional<std::string> from_header_domain(std::string_view message) {
   auto section = protocol::mime::split_header_section(message, 0, message.size());
@@ -91,7 +73,7 @@ DkimMessageSigner::DkimMessageSigner(const std::vector<policy::DkimDomainConfig>
 
 DkimSignedMessage DkimMessageSigner::sign(std::string_view raw_message,
                                           std::int64_t unix_time) const {
-  DkimSignedMessage result{crlf_normalised(raw_message), DkimSignOutcome::failed, ""};
+  DkimSignedMessage result{protocol::normalise_line_ends(raw_message), DkimSignOutcome::failed, ""};
   auto domain = from_header_domain(result.message);
   if (!domain) {
     result.detail = "the message has no From field with an address";

@@ -42,10 +42,6 @@ private:
   std::vector<std::vector<protocol::DkimSignerConfig>> signers_; // parallel to domains_
 };
 
-// Bare LF and bare CR become CRLF and the text ends in CRLF, as protocol::prepare_message_data
-// does, but without dot-stuffing: the form DKIM signs.
-std::string crlf_normalised(std::string_view raw_message);
-
 // The lower-cased domain of the first address in the message's From field; nullopt without one.
 std::optional<std::string> from_header_domain(std::string_view message);
 

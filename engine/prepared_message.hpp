@@ -19,8 +19,10 @@ namespace volley::engine {
 struct PreparedMessage {
   std::uint32_t campaign_seq = 0;
   std::string campaign_id;
-  std::string mail_from;                   // envelope sender (the campaign's from address)
-  std::shared_ptr<const std::string> data; // prepare_message_data() output
+  std::string mail_from; // envelope sender (the campaign's from address)
+  // prepare_message_data() output; null for a templated campaign (each recipient gets its own copy
+  // from personalise_message before it is sent).
+  std::shared_ptr<const std::string> data;
   protocol::MessageTraits traits;
   std::int64_t expires_at_ms = 0; // after this, a deferral becomes "expired"
   // The campaign's compiled template when its message has merge fields (null when static). Such a

@@ -33,7 +33,7 @@ std::string wire_data(const std::string& raw, const DkimMessageSigner* dkim,
 }
 
 std::size_t cached_size(const PreparedMessage& message) {
-  return message.data->size() +
+  return (message.data ? message.data->size() : 0) +
          (message.merge_template ? message.merge_template->message().size() : 0);
 }
 
@@ -43,7 +43,7 @@ void log_unsigned_template(const std::string& raw, const DkimMessageSigner* dkim
                            const std::string& campaign_id) {
   if (!dkim || dkim->empty())
     return;
-  auto domain = from_header_domain(crlf_normalised(raw));
+  auto domain = from_header_domain(protocol::normalise_line_ends(raw));
   if (domain && !dkim->signs(*domain)) {
     spdlog::info("campaign {}: no [dkim] entry for From domain {}: sent unsigned", campaign_id,
                  *domain);
@@ -79,7 +79,6 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
     message->merge_template = std::make_shared<const protocol::MergeTemplate>(std::move(*compiled));
     message->dkim = dkim_;
     log_unsigned_template(*raw, dkim_.get(), campaign_id);
-    message->data = std::make_shared<const std::string>(protocol::prepare_message_data(*raw));
   } else {
     message->data = std::make_shared<const std::string>(wire_data(*raw, dkim_.get(), campaign_id));
   }

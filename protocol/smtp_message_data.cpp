@@ -1,6 +1,6 @@
-// prepare_message_data and message_traits (see smtp_message_data.hpp): one pass over the raw
-// message each, appending whole line runs rather than single bytes.
-// Must never: change a byte other than line ends and the added leading dots, or scan a byte twice.
+// prepare_message_data, normalise_line_ends and message_traits (see smtp_message_data.hpp): one
+// pass over the raw message each, appending whole line runs rather than single bytes. Must never:
+// change a byte other than line ends and the added leading dots, or scan a byte twice.
 #include "protocol/smtp_message_data.hpp"
 
 namespace volley::protocol {
@@ -15,16 +15,15 @@ std::size_t next_line_end(std::string_view text, std::size_t pos) {
   return pos;
 }
 
-} // namespace
-
-std::string prepare_message_data(std::string_view raw_message) {
+// Every line CRLF-terminated; with stuff_dots, lines starting with "." get another one.
+std::string crlf_lines(std::string_view raw_message, bool stuff_dots) {
   std::string out;
   // Usually enough for CRLF text with a few dot-stuffed lines plus the final CRLF; LF-only text
   // grows once or twice.
   out.reserve(raw_message.size() + raw_message.size() / 32 + 2);
   std::size_t pos = 0;
   while (pos < raw_message.size()) {
-    if (raw_message[pos] == '.')
+    if (stuff_dots && raw_message[pos] == '.')
       out += '.'; // RFC 5321 §4.5.2 transparency
     const std::size_t end = next_line_end(raw_message, pos);
     out.append(raw_message.data() + pos, end - pos);
@@ -36,6 +35,18 @@ std::string prepare_message_data(std::string_view raw_message) {
       ++pos;
   }
   return out;
+}
+
+} // namespace
+
+std::string prepare_message_data(std::string_view raw_message) {
+  return crlf_lines(raw_message, true);
+}
+
+std::string normalise_line_ends(std::string_view raw_message) {
+  if (raw_message.empty())
+    return "\r\n";
+  return crlf_lines(raw_message, false);
 }
 
 MessageTraits message_traits(std::string_view raw_message) {

@@ -8,6 +8,7 @@
 
 #include "engine/dkim_message_signer.hpp"
 #include "protocol/dkim_key.hpp"
+#include "protocol/smtp_message_data.hpp"
 
 namespace volley::engine {
 namespace {
@@ -39,8 +40,8 @@ TEST(DkimMessageSigner, FindsTheFromDomain) {
 }
 
 TEST(DkimMessageSigner, NormalisesLineEndsWithoutDotStuffing) {
-  EXPECT_EQ(crlf_normalised("a\nb\rc\r\n.d"), "a\r\nb\r\nc\r\n.d\r\n");
-  EXPECT_EQ(crlf_normalised("x\r\n"), "x\r\n");
+  EXPECT_EQ(protocol::normalise_line_ends("a\nb\rc\r\n.d"), "a\r\nb\r\nc\r\n.d\r\n");
+  EXPECT_EQ(protocol::normalise_line_ends("x\r\n"), "x\r\n");
 }
 
 TEST(DkimMessageSigner, SignsWithTheMostSpecificEntry) {

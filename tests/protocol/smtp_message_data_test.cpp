@@ -11,6 +11,7 @@ namespace {
 
 using volley::protocol::message_traits;
 using volley::protocol::MessageTraits;
+using volley::protocol::normalise_line_ends;
 using volley::protocol::prepare_message_data;
 
 // Reverses dot-stuffing and checks every line ends in CRLF (as a receiving server would).
@@ -115,6 +116,14 @@ TEST(MessageTraits, HeaderEndRecognisedWithAnyLineEnd) {
   EXPECT_FALSE(message_traits("A: b\r\n\r\n\xC3\xA9").utf8_headers);
   EXPECT_FALSE(message_traits("\r\n\xC3\xA9").utf8_headers); // no headers at all
   EXPECT_TRUE(message_traits("A: b\r\nC: \xC3\xA9\r\n\r\n").utf8_headers);
+}
+
+// The form DKIM signs: the same line ends as prepare_message_data, but dots are left alone.
+TEST(NormaliseLineEnds, CrlfEverywhereWithoutDotStuffing) {
+  EXPECT_EQ(normalise_line_ends("a\nb\rc\r\n.d"), "a\r\nb\r\nc\r\n.d\r\n");
+  EXPECT_EQ(normalise_line_ends("x\r\n\r\n..y\n"), "x\r\n\r\n..y\r\n");
+  EXPECT_EQ(normalise_line_ends(""), "\r\n");
+  EXPECT_EQ(prepare_message_data("x\r\n.y"), "x\r\n..y\r\n"); // the shared loop still stuffs
 }
 
 } // namespace
