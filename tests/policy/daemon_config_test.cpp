@@ -1,5 +1,6 @@
 // Tests for volleyd's daemon configuration: the embedded default equals the struct defaults, every
 // key is read, and every kind of error names the exact file:line:column. No network, no spool.
+#include "policy/config_parsing.hpp"
 #include "policy/daemon_config.hpp"
 
 #include <gtest/gtest.h>
@@ -7,20 +8,8 @@
 namespace volley::policy {
 namespace {
 
-DaemonConfig parse_ok(std::string_view text, std::string_view base_dir = "") {
-  auto config = parse_daemon_config(text, "t.toml", base_dir);
-  EXPECT_TRUE(config.ok()) << (config.ok() ? "" : config.error().message);
-  return config.ok() ? *config : DaemonConfig{};
-}
-
-std::string parse_error(std::string_view text) {
-  auto config = parse_daemon_config(text, "t.toml", "");
-  EXPECT_FALSE(config.ok()) << "parsed without error:\n" << text;
-  if (config.ok())
-    return "";
-  EXPECT_EQ(config.error().code, error_code::invalid_request);
-  return config.error().message;
-}
+using config_test::parse_error;
+using config_test::parse_ok;
 
 // The struct defaults plus the embedded file's only addition: routes for the RFC 2606 names to the
 // demo's local sink. A config file without [routes] has no routes (EmptyFileMeansDefaults).

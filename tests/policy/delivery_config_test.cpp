@@ -3,23 +3,15 @@
 // no files.
 #include <gtest/gtest.h>
 
+#include "policy/config_parsing.hpp"
 #include "policy/daemon_config.hpp"
 #include "policy/delivery_config.hpp"
 
 namespace volley::policy {
 namespace {
 
-DaemonConfig parse_ok(std::string_view text, std::string_view base_dir = "") {
-  auto config = parse_daemon_config(text, "t.toml", base_dir);
-  EXPECT_TRUE(config.ok()) << (config.ok() ? "" : config.error().message);
-  return config.ok() ? *config : DaemonConfig{};
-}
-
-std::string parse_error(std::string_view text) {
-  auto config = parse_daemon_config(text, "t.toml", "");
-  EXPECT_FALSE(config.ok()) << "parsed without error:\n" << text;
-  return config.ok() ? "" : config.error().message;
-}
+using config_test::parse_error;
+using config_test::parse_ok;
 
 // For messages whose long hint is tested elsewhere.
 ::testing::AssertionResult starts_with(const std::string& message, std::string_view prefix) {
