@@ -46,6 +46,8 @@ boost::json::object campaign_json(const queue::CampaignInfo& info) {
   if (info.not_before_ms > 0)
     out["not_before"] = format_rfc3339_ms(info.not_before_ms);
   out["expires_after_seconds"] = info.expires_after_s;
+  if (!info.unsubscribe_url.empty())
+    out["unsubscribe_url"] = info.unsubscribe_url;
   return out;
 }
 

@@ -5,7 +5,7 @@
 
 #include <utility>
 
-#include "protocol/merge_template.hpp"
+#include "protocol/merge_field_check.hpp"
 
 namespace volley::engine {
 
@@ -20,10 +20,12 @@ MergeFieldList CampaignMergeFields::fields(const std::string& campaign_id) {
       return it->second;
   }
   auto list = std::make_shared<std::vector<std::string>>();
-  if (auto message = spool_.campaign_message(campaign_id)) {
-    auto compiled = protocol::compile_merge_template(*message);
-    if (compiled)
-      *list = compiled->fields();
+  auto info = spool_.campaign(campaign_id);
+  auto message = spool_.campaign_message(campaign_id);
+  if (info && message) {
+    auto fields = protocol::campaign_merge_field_names(*message, info->unsubscribe_url);
+    if (fields)
+      *list = std::move(fields.value());
   }
   MergeFieldList result = std::move(list);
   std::lock_guard lock(mutex_);

@@ -198,6 +198,7 @@ void ControlApi::create_campaign(std::string body, Respond respond) {
   campaign.tags = std::move(request.tags);
   campaign.not_before_ms = request.not_before_ms;
   campaign.expires_after_s = request.expires_after_s;
+  campaign.unsubscribe_url = std::move(request.unsubscribe_url);
   std::vector<queue::NewRecipient> recipients;
   recipients.reserve(request.recipients.size());
   for (auto& input : request.recipients)

@@ -16,6 +16,7 @@
 #include "engine/control_server.hpp"
 #include "engine/control_token.hpp"
 #include "engine/delivery_scheduler.hpp"
+#include "engine/secret_file.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
@@ -48,8 +49,28 @@ std::string host_name() {
   return name;
 }
 
-DeliveryOptions delivery_options(const policy::DeliveryConfig& c,
-                                 const std::vector<policy::DkimDomainConfig>& dkim) {
+// The VERP key from verp.secret_file (generated at first start) and the [headers] settings.
+std::shared_ptr<const SenderIdentity> sender_identity(const policy::DaemonConfig& config,
+                                                      const std::string& helo_name) {
+  SecretFile secret = load_or_create_secret_file(config.verp.secret_file, "VERP secret");
+  if (secret.generated)
+    spdlog::info("generated VERP secret in {} (mode 0600)", config.verp.secret_file);
+  auto key = protocol::VerpKey::from_secret(secret.value);
+  if (!key) {
+    throw std::runtime_error("VERP secret file " + config.verp.secret_file + ": " +
+                             key.error().message);
+  }
+  if (config.verp.enabled) {
+    spdlog::info("VERP envelope senders: {}-<token>@{}", config.verp.prefix,
+                 config.verp.bounce_domain.empty() ? "<sender domain>" : config.verp.bounce_domain);
+  }
+  return std::make_shared<const SenderIdentity>(config.verp, config.headers, std::move(key.value()),
+                                                helo_name);
+}
+
+DeliveryOptions delivery_options(const policy::DaemonConfig& config) {
+  const policy::DeliveryConfig& c = config.delivery;
+  const std::vector<policy::DkimDomainConfig>& dkim = config.dkim;
   DeliveryOptions o;
   o.helo_name = c.helo_name.empty() ? host_name() : c.helo_name;
   o.smtp_port = c.smtp_port;
@@ -70,6 +91,7 @@ DeliveryOptions delivery_options(const policy::DeliveryConfig& c,
   o.max_queued_in_memory = c.max_queued_in_memory;
   if (!dkim.empty())
     o.dkim = std::make_shared<const DkimMessageSigner>(dkim);
+  o.identity = sender_identity(config, o.helo_name);
   return o;
 }
 
@@ -102,8 +124,8 @@ class DeliveryRunner {
 public:
   DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool)
       : work_(boost::asio::make_work_guard(io_)),
-        scheduler_(io_, spool, config.delivery, delivery_options(config.delivery, config.dkim),
-                   dns_options(config.dns), metrics_) {}
+        scheduler_(io_, spool, config.delivery, delivery_options(config), dns_options(config.dns),
+                   metrics_) {}
   void start() {
     scheduler_.start();
     thread_ = std::thread([this] { io_.run(); });
@@ -121,6 +143,7 @@ public:
       thread_.join();
   }
   const DeliveryMetrics& metrics() const { return metrics_; }
+  const std::string& helo_name() const { return scheduler_.options().helo_name; }
 
 private:
   boost::asio::io_context io_{1};
@@ -168,7 +191,7 @@ void run_daemon(const policy::DaemonConfig& config,
     spdlog::info("delivery engine started: {} route(s), {} DNS server(s) ({}), helo {}",
                  config.delivery.routes.size(), config.dns.servers.size(),
                  config.dns.servers.empty() ? "system resolver" : "configured",
-                 delivery_options(config.delivery, {}).helo_name);
+                 delivery->helo_name());
     log_dkim_domains(config.dkim);
   } else {
     spdlog::info("delivery is off ([delivery] enabled = false): recipients are only stored");

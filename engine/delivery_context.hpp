@@ -16,6 +16,7 @@
 #include "engine/delivery_metrics.hpp"
 #include "engine/delivery_outcome.hpp"
 #include "engine/dkim_message_signer.hpp"
+#include "engine/sender_identity.hpp"
 #include "engine/tls_client_contexts.hpp"
 #include "queue/spool_types.hpp"
 
@@ -37,6 +38,7 @@ struct DeliveryOptions {
   std::size_t max_queued_in_memory = 20'000;
   std::chrono::milliseconds shutdown_grace{10'000}; // in-flight transactions get this long at stop
   std::shared_ptr<const DkimMessageSigner> dkim;    // null or empty: messages go out unsigned
+  std::shared_ptr<const SenderIdentity> identity;   // null: no VERP, no added header fields
 };
 
 class SmtpConnection;

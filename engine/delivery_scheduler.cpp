@@ -36,7 +36,7 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
       resolver_(io, std::move(dns)),
       router_(context_, resolver_, config.routes, config.tls_domains, config.tls),
       batcher_(io, spool, kOutcomeBatch, kOutcomeDelay),
-      messages_(spool, kMessageCacheBytes, context_.options.dkim), claim_timer_(io),
+      messages_(spool, kMessageCacheBytes, context_.options.dkim, context_.options.identity), claim_timer_(io),
       tick_timer_(io), grace_timer_(io) {
   context_.record = [this](queue::DeliveryOutcome o) { on_outcome(std::move(o)); };
   batcher_.on_commit([this] {

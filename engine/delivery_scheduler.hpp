@@ -34,6 +34,7 @@ public:
 
   void start();                          // call on any thread before io.run()
   void stop(std::function<void()> done); // posts onto the delivery thread
+  const DeliveryOptions& options() const { return context_.options; } // fixed after construction
 
 private:
   void claim();

@@ -14,11 +14,19 @@
 namespace volley::engine {
 
 Result<std::shared_ptr<const PreparedMessage>> personalise_message(const PreparedMessage& campaign,
+                                                                   std::uint64_t recipient_seq,
                                                                    std::string_view vars_json) {
   auto vars = protocol::MergeVars::from_json(vars_json);
   if (!vars)
     return vars.error();
   std::string rendered;
+  if (campaign.per_recipient_message_id && campaign.identity) {
+    // The template has no Message-ID (checked once per campaign): this rendering gets its own.
+    rendered = "Message-ID: " +
+               campaign.identity->message_id(campaign.campaign_seq, campaign.created_ms,
+                                             campaign.mail_from, recipient_seq) +
+               "\r\n";
+  }
   auto result = campaign.merge_template->render(*vars, rendered);
   if (!result)
     return result.error();
@@ -27,6 +35,9 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
   message->campaign_id = campaign.campaign_id;
   message->mail_from = campaign.mail_from;
   message->expires_at_ms = campaign.expires_at_ms;
+  message->identity = campaign.identity;
+  message->verp_domain = campaign.verp_domain;
+  message->created_ms = campaign.created_ms;
   message->traits = protocol::message_traits(rendered);
   if (campaign.dkim && !campaign.dkim->empty()) {
     // Signed per recipient: the rendering may differ in any header or in the body.

@@ -6,6 +6,7 @@
 // recipient), never an empty value.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -15,8 +16,10 @@
 namespace volley::engine {
 
 // campaign.merge_template must be set. invalid_request (naming the field) when vars_json lacks a
-// field or a header value would hold CR/LF.
+// field or a header value would hold CR/LF. recipient_seq names the recipient in its Message-ID
+// (when campaign.per_recipient_message_id).
 Result<std::shared_ptr<const PreparedMessage>> personalise_message(const PreparedMessage& campaign,
+                                                                   std::uint64_t recipient_seq,
                                                                    std::string_view vars_json);
 
 } // namespace volley::engine

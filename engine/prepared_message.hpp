@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/dkim_message_signer.hpp"
+#include "engine/sender_identity.hpp"
 #include "protocol/merge_template.hpp"
 #include "protocol/smtp_message_data.hpp"
 #include "queue/spool_types.hpp"
@@ -31,6 +32,21 @@ struct PreparedMessage {
   std::shared_ptr<const protocol::MergeTemplate> merge_template;
   // Set with merge_template when [dkim] is configured: each rendering is signed with it.
   std::shared_ptr<const DkimMessageSigner> dkim;
+  // Set when [verp] or [headers] apply: verp_domain non-empty gives each recipient its own signed
+  // envelope sender (one recipient per transaction); per_recipient_message_id gives each rendering
+  // of a templated campaign its own Message-ID (the message has none of its own).
+  std::shared_ptr<const SenderIdentity> identity;
+  std::string verp_domain;
+  bool per_recipient_message_id = false;
+  std::int64_t created_ms = 0; // the campaign's creation time (part of generated Message-IDs)
 };
+
+// The MAIL FROM address of one recipient of message: its VERP address, or the campaign's sender.
+inline std::string envelope_sender(const PreparedMessage& message, std::uint64_t recipient_seq) {
+  if (!message.identity || message.verp_domain.empty())
+    return message.mail_from;
+  return message.identity->envelope_sender(message.verp_domain, message.campaign_seq,
+                                           recipient_seq);
+}
 
 } // namespace volley::engine

@@ -7,6 +7,9 @@
 
 #include <ctime>
 
+#include "protocol/bulk_headers.hpp"
+#include "protocol/merge_field_check.hpp"
+
 namespace volley::engine {
 namespace {
 
@@ -53,8 +56,10 @@ void log_unsigned_template(const std::string& raw, const DkimMessageSigner* dkim
 } // namespace
 
 PreparedMessageCache::PreparedMessageCache(const queue::Spool& spool, std::size_t max_cached_bytes,
-                                           std::shared_ptr<const DkimMessageSigner> dkim)
-    : spool_(spool), max_cached_bytes_(max_cached_bytes), dkim_(std::move(dkim)) {}
+                                           std::shared_ptr<const DkimMessageSigner> dkim,
+                                           std::shared_ptr<const SenderIdentity> identity)
+    : spool_(spool), max_cached_bytes_(max_cached_bytes), dkim_(std::move(dkim)),
+      identity_(std::move(identity)) {}
 
 std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t campaign_seq,
                                                                  const std::string& campaign_id) {
@@ -71,16 +76,41 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   message->campaign_seq = campaign_seq;
   message->campaign_id = campaign_id;
   message->mail_from = info->from;
-  message->traits = protocol::message_traits(*raw);
-  // Compiled once per campaign; a message that no longer compiles is sent as is. A templated
-  // campaign is signed per recipient (personalised_message.cpp), never here.
-  auto compiled = protocol::compile_merge_template(*raw);
-  if (compiled && !compiled->is_static()) {
-    message->merge_template = std::make_shared<const protocol::MergeTemplate>(std::move(*compiled));
-    message->dkim = dkim_;
-    log_unsigned_template(*raw, dkim_.get(), campaign_id);
+  message->created_ms = info->created_ms;
+  // Templated when the message or the unsubscribe URL has merge fields (a message that no longer
+  // compiles is sent as is). A templated campaign is signed per recipient (personalised_message),
+  // never here, and gets a Message-ID per recipient when it has none.
+  auto fields = protocol::campaign_merge_field_names(*raw, info->unsubscribe_url);
+  bool templated = fields && !fields->empty();
+  std::string source;
+  if (identity_) {
+    message->identity = identity_;
+    message->verp_domain = identity_->verp_domain(info->from);
+    message->per_recipient_message_id = templated && identity_->adds_message_id() &&
+                                        !protocol::has_header_field(*raw, "Message-ID");
+    source = protocol::add_bulk_headers(
+        *raw, identity_->campaign_fields(*info, message->per_recipient_message_id));
+    if (identity_->verp_enabled() && message->verp_domain.empty()) {
+      spdlog::warn("campaign {}: sender {} has no domain a VERP address can use: sent from it "
+                   "as is (set verp.bounce_domain)",
+                   campaign_id, info->from);
+    }
   } else {
-    message->data = std::make_shared<const std::string>(wire_data(*raw, dkim_.get(), campaign_id));
+    source = std::move(*raw);
+  }
+  message->traits = protocol::message_traits(source);
+  if (templated) {
+    if (auto compiled = protocol::compile_merge_template(source); compiled) {
+      message->merge_template =
+          std::make_shared<const protocol::MergeTemplate>(std::move(compiled.value()));
+    }
+  }
+  if (message->merge_template) {
+    message->dkim = dkim_;
+    log_unsigned_template(source, dkim_.get(), campaign_id);
+  } else {
+    message->data =
+        std::make_shared<const std::string>(wire_data(source, dkim_.get(), campaign_id));
   }
   std::int64_t start = std::max(info->created_ms, info->not_before_ms);
   message->expires_at_ms = start + info->expires_after_s * 1000;

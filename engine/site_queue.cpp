@@ -13,6 +13,11 @@
 namespace volley::engine {
 namespace {
 
+// A recipient that needs a transaction of its own: a templated rendering or a VERP address.
+bool goes_alone(const PreparedMessage& message) {
+  return message.merge_template || !message.verp_domain.empty();
+}
+
 // A refusal of the whole session (connect, greeting, EHLO and HELO, STARTTLS) says nothing about
 // any recipient: a 5xx there defers like a 4xx — what Postfix does for a 5xx greeting
 // (smtp_skip_5xx_greeting) — keeping the server's words; the recipients bounce (softly) only when
@@ -68,9 +73,9 @@ void SiteQueue::pump() {
     return;
   const DeliveryOptions& o = context_.options;
   auto connecting = [&] { return connections_.size() - ready_.size(); };
-  // Recipients of a templated campaign go one per transaction (take_batch): count them so.
+  // Recipients of a templated or VERP-addressed campaign go one per transaction (take_batch).
   std::size_t per_transaction =
-      !jobs_.empty() && jobs_.back().message->merge_template ? 1 : o.max_recipients_per_transaction;
+      !jobs_.empty() && goes_alone(*jobs_.back().message) ? 1 : o.max_recipients_per_transaction;
   while (jobs_.size() > connecting() * per_transaction &&
          connections_.size() < o.max_connections_per_site &&
          context_.connections_open < o.max_connections) {
@@ -92,7 +97,7 @@ std::vector<DeliveryJob> SiteQueue::take_batch() {
     // A templated campaign: this recipient gets its own rendering, hence its own transaction.
     DeliveryJob job = std::move(jobs_.front());
     jobs_.pop_front();
-    auto personal = personalise_message(*job.message, job.recipient.vars_json);
+    auto personal = personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json);
     if (personal) {
       job.message = std::move(personal.value());
       batch.push_back(std::move(job));
@@ -107,7 +112,9 @@ std::vector<DeliveryJob> SiteQueue::take_batch() {
   batch.push_back(std::move(jobs_.front()));
   jobs_.pop_front();
   const PreparedMessage* message = batch.front().message.get();
-  while (!jobs_.empty() && batch.size() < context_.options.max_recipients_per_transaction &&
+  // With VERP every recipient has its own envelope sender, hence its own transaction.
+  while (message->verp_domain.empty() && !jobs_.empty() &&
+         batch.size() < context_.options.max_recipients_per_transaction &&
          jobs_.front().message.get() == message) {
     batch.push_back(std::move(jobs_.front()));
     jobs_.pop_front();

@@ -164,7 +164,7 @@ void SmtpConnection::on_ready() {
   idle_ = false;
   const PreparedMessage& message = *current_.front().message;
   protocol::SmtpTransaction t;
-  t.mail_from = message.mail_from;
+  t.mail_from = envelope_sender(message, current_.front().recipient.seq);
   t.data = message.data;
   t.eight_bit = message.traits.eight_bit;
   t.smtputf8 = message.traits.utf8_headers;

@@ -19,6 +19,7 @@
 #include "policy/dkim_config_reader.hpp"
 #include "policy/dns_config_reader.hpp"
 #include "policy/listen_address.hpp"
+#include "policy/sender_identity_config.hpp"
 
 namespace volley::policy {
 namespace {
@@ -40,6 +41,8 @@ std::vector<SectionSchema> daemon_schema() {
   for (SectionSchema& section : delivery_sections_schema())
     schema.push_back(std::move(section));
   schema.push_back(dkim_section_schema());
+  for (SectionSchema& section : sender_identity_sections_schema())
+    schema.push_back(std::move(section));
   return schema;
 }
 
@@ -206,6 +209,7 @@ void resolve_paths(DaemonConfig& config, std::string_view base_dir) {
   resolve_path(config.control.token_file, base_dir);
   resolve_path(config.log.file, base_dir);
   resolve_path(config.delivery.tls_ca_file, base_dir);
+  resolve_path(config.verp.secret_file, base_dir);
 }
 
 Result<toml::table> parse_toml(std::string_view text, std::string_view source_name) {
@@ -239,6 +243,7 @@ Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string
   read_routes_section(reader, config.delivery);
   read_dns_section(reader, config.dns);
   read_dkim_section(*root, diagnostics, base_dir, config.dkim);
+  read_sender_identity_sections(reader, config.verp, config.headers);
   resolve_paths(config, base_dir);
   validate_spool(reader, config.spool);
   validate_control(reader, config.control);

@@ -1,5 +1,5 @@
 // volleyd's daemon configuration (TOML): spool, control listener, limits, logging, delivery, dns,
-// routes, dkim. Loading validates everything (and reads the DKIM key files named in [dkim]) and
+// routes, dkim, verp, headers. Loading validates everything (and reads the DKIM key files named in [dkim]) and
 // reports errors as "file:line:column: what — hint". Never touches the network or spool.
 #pragma once
 
@@ -10,6 +10,7 @@
 
 #include "policy/delivery_config.hpp"
 #include "policy/dkim_config.hpp"
+#include "policy/sender_identity_config.hpp"
 #include "protocol/result.hpp"
 
 namespace volley::policy {
@@ -55,6 +56,8 @@ struct DaemonConfig {
   DeliveryConfig delivery;
   DnsConfig dns;
   std::vector<DkimDomainConfig> dkim; // [dkim."domain"] tables, keys loaded
+  VerpConfig verp;
+  HeadersConfig headers;
   std::string source;                 // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;
 };

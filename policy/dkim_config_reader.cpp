@@ -7,6 +7,7 @@
 
 #include "policy/dkim_key_file.hpp"
 #include "policy/domain_name.hpp"
+#include "protocol/ascii_case.hpp"
 #include "protocol/dkim_signer.hpp"
 
 namespace volley::policy {
@@ -116,7 +117,14 @@ public:
         error(element, "`" + std::string(key) + "` entries must be strings", "quote each name");
         continue;
       }
-      names.push_back(element.as_string()->get());
+      const std::string& name = element.as_string()->get();
+      if (protocol::ascii_equal_ignoring_case(name, "dkim-signature")) {
+        // With several signatures each would cover another's field, absent when it was signed.
+        error(element, "`" + std::string(key) + "` lists dkim-signature",
+              "leave it out: signatures are added after signing and never sign each other");
+        continue;
+      }
+      names.push_back(name);
     }
     return names;
   }

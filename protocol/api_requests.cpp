@@ -7,6 +7,7 @@
 #include <boost/json/parser.hpp>
 
 #include "protocol/api_request_fields.hpp"
+#include "protocol/bulk_headers.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/merge_field_check.hpp"
 #include "protocol/merge_template.hpp"
@@ -193,6 +194,27 @@ std::optional<Error> compile_merge_fields(std::string_view message,
   return std::nullopt;
 }
 
+// "unsubscribe_url", checked, and the merge fields of the message and the URL together.
+std::optional<Error> decode_unsubscribe_url(const json::object& body, CampaignCreateRequest& out) {
+  if (const json::value* url = api_fields::find(body, "unsubscribe_url")) {
+    if (!url->is_string())
+      return api_fields::wrong_type("\"unsubscribe_url\"", "a URL string", *url);
+    out.unsubscribe_url = json_text::view(url->get_string());
+    if (auto checked = check_unsubscribe_url(out.unsubscribe_url); !checked)
+      return invalid_request("\"unsubscribe_url\": " + checked.error().message);
+    if (has_header_field(out.message, "List-Unsubscribe")) {
+      return invalid_request("\"unsubscribe_url\" is given but the message already has a "
+                             "List-Unsubscribe field: drop one of the two");
+    }
+  }
+  Result<std::vector<std::string>> fields =
+      campaign_merge_field_names(out.message, out.unsubscribe_url);
+  if (!fields)
+    return fields.error();
+  out.merge_fields = std::move(fields.value());
+  return std::nullopt;
+}
+
 // A message's recipients must all have every merge field: the first that lacks one fails it.
 std::optional<Error> check_message_vars(const MessageRequest& request) {
   if (request.merge_fields.empty())
@@ -223,7 +245,7 @@ Result<CampaignCreateRequest> decode_campaign_create(std::string_view body,
     return *error;
   if (auto error = api_fields::decode_message_text(object, limits, request.message))
     return *error;
-  if (auto error = compile_merge_fields(request.message, request.merge_fields))
+  if (auto error = decode_unsubscribe_url(object, request))
     return *error;
   if (auto error = decode_inline_recipients(object, limits, request))
     return *error;

@@ -50,6 +50,9 @@ struct CampaignCreateRequest {
   Tags tags;
   std::int64_t not_before_ms = 0;   // unix ms; 0 = now
   std::int64_t expires_after_s = 0; // 0 = server default
+  // "" or the http(s) URL of the campaign's List-Unsubscribe (may hold {{name}} merge fields);
+  // refused when the message has its own List-Unsubscribe field.
+  std::string unsubscribe_url;
 };
 
 struct MessageRequest { // POST /v1/messages: one transactional message

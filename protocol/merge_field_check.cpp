@@ -4,6 +4,9 @@
 // written with \u escapes, or whitespace) is confirmed by parsing.
 #include "protocol/merge_field_check.hpp"
 
+#include <algorithm>
+
+#include "protocol/merge_template.hpp"
 #include "protocol/merge_template_vars.hpp"
 
 namespace volley::protocol {
@@ -50,6 +53,25 @@ std::optional<std::string_view> first_missing_merge_field(const std::vector<std:
 std::string missing_merge_field_error(std::string_view field) {
   return "missing merge field \"" + std::string(field) + "\" (the message uses {{" +
          std::string(field) + "}}; add it to this recipient's \"vars\")";
+}
+
+Result<std::vector<std::string>> campaign_merge_field_names(std::string_view message,
+                                                            std::string_view unsubscribe_url) {
+  Result<MergeTemplate> compiled = compile_merge_template(message);
+  if (!compiled)
+    return make_error(error_code::invalid_request, "\"message\": " + compiled.error().message);
+  std::vector<std::string> fields = compiled->fields();
+  if (unsubscribe_url.empty())
+    return fields;
+  // The URL is compiled as the header field it becomes, so its placeholders follow header rules.
+  std::string header = "List-Unsubscribe: <" + std::string(unsubscribe_url) + ">\r\n\r\n";
+  Result<MergeTemplate> url = compile_merge_template(header);
+  if (!url)
+    return make_error(error_code::invalid_request, "\"unsubscribe_url\": " + url.error().message);
+  fields.insert(fields.end(), url->fields().begin(), url->fields().end());
+  std::sort(fields.begin(), fields.end());
+  fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+  return fields;
 }
 
 } // namespace volley::protocol

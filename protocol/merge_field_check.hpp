@@ -11,7 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/result.hpp"
+
 namespace volley::protocol {
+
+// Every merge field a campaign's recipients need, sorted and unique: those of its message plus
+// those of its unsubscribe URL ("" = none), which is rendered per recipient into List-Unsubscribe.
+// invalid_request (saying which of the two) when either does not compile.
+Result<std::vector<std::string>> campaign_merge_field_names(std::string_view message,
+                                                            std::string_view unsubscribe_url);
 
 // fields: MergeTemplate::fields() (valid field names); vars_json: RecipientInput::vars_json ("" or
 // a compact JSON object as the decoders write it). The first field of fields that vars_json has no

@@ -134,18 +134,22 @@ Result<Unit> check_verp_settings(std::string_view prefix, std::string_view bounc
   return Unit{};
 }
 
-std::string encode_verp(const VerpKey& key, std::string_view prefix, std::string_view bounce_domain,
-                        VerpFields fields) {
-  assert(check_verp_settings(prefix, bounce_domain).ok());
+void append_verp_token(const VerpKey& key, VerpFields fields, std::string& out) {
   std::array<std::uint8_t, kMaxTokenBytes> token{};
   std::size_t size = put_varint(fields.campaign_seq, token.data());
   size += put_varint(fields.recipient_seq, token.data() + size);
   key.sign(token.data(), size, token.data() + size);
   size += kVerpMacBytes;
+  base32::encode(token.data(), size, out);
+}
+
+std::string encode_verp(const VerpKey& key, std::string_view prefix, std::string_view bounce_domain,
+                        VerpFields fields) {
+  assert(check_verp_settings(prefix, bounce_domain).ok());
   std::string address;
-  address.reserve(prefix.size() + 2 + base32::encoded_length(size) + bounce_domain.size());
+  address.reserve(prefix.size() + 2 + kVerpMaxTokenLength + bounce_domain.size());
   address.append(prefix).append(1, '-');
-  base32::encode(token.data(), size, address);
+  append_verp_token(key, fields, address);
   address.append(1, '@').append(bounce_domain);
   return address;
 }

@@ -64,6 +64,10 @@ private:
 // (1..253 of [A-Za-z0-9.-]). Config loading calls this; encode_verp requires it to have passed.
 Result<Unit> check_verp_settings(std::string_view prefix, std::string_view bounce_domain);
 
+// Appends the token alone (lower-case base32, 13..34 characters): also usable as a unique,
+// unforgeable left part of a Message-ID.
+void append_verp_token(const VerpKey& key, VerpFields fields, std::string& out);
+
 // "<prefix>-<token>@<bounce_domain>" (no angle brackets), prefix and domain as given.
 std::string encode_verp(const VerpKey& key, std::string_view prefix, std::string_view bounce_domain,
                         VerpFields fields);

@@ -114,6 +114,7 @@ Result<CampaignInfo> CampaignTable::create(const NewCampaign& campaign, std::int
   info.expires_after_s =
       campaign.expires_after_s != 0 ? campaign.expires_after_s : default_expires_after_s;
   info.message_bytes = campaign.message.size();
+  info.unsubscribe_url = campaign.unsubscribe_url;
   auto key = campaign_key(info.seq);
   lmdb_put(txn_, dbs_.campaign_ids, info.id, key.view(), MDB_NOOVERWRITE);
   write_record(info);

@@ -330,7 +330,7 @@ bool decode_counters(std::string_view value, CampaignCounters& out) {
 void encode_campaign(std::string& out, const CampaignInfo& c) {
   out.clear();
   ByteWriter w(out);
-  w.u8(1); // record layout version
+  w.u8(2); // record layout version (1 had no unsubscribe_url)
   w.str(c.id);
   w.str(c.kind);
   w.u8(static_cast<std::uint8_t>(c.state));
@@ -344,15 +344,16 @@ void encode_campaign(std::string& out, const CampaignInfo& c) {
   w.svarint(c.not_before_ms);
   w.svarint(c.expires_after_s);
   w.varint(c.message_bytes);
+  w.str(c.unsubscribe_url);
 }
 
 bool decode_campaign(std::string_view value, CampaignInfo& out) {
   ByteReader r(value);
   std::uint8_t layout = 0, state = 0;
   std::uint64_t tag_count = 0;
-  if (!r.u8(layout) || layout != 1 || !r.str(out.id) || !r.str(out.kind) || !r.u8(state) ||
-      state > static_cast<std::uint8_t>(CampaignState::cancelled) || !r.str(out.from) ||
-      !r.varint(tag_count) || tag_count > value.size()) {
+  if (!r.u8(layout) || layout < 1 || layout > 2 || !r.str(out.id) || !r.str(out.kind) ||
+      !r.u8(state) || state > static_cast<std::uint8_t>(CampaignState::cancelled) ||
+      !r.str(out.from) || !r.varint(tag_count) || tag_count > value.size()) {
     return false;
   }
   out.state = static_cast<CampaignState>(state);
@@ -368,6 +369,9 @@ bool decode_campaign(std::string_view value, CampaignInfo& out) {
     return false;
   }
   out.message_bytes = bytes;
+  out.unsubscribe_url.clear();
+  if (layout >= 2 && !r.str(out.unsubscribe_url))
+    return false;
   return r.done();
 }
 

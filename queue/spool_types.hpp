@@ -46,6 +46,7 @@ struct NewCampaign {
   std::vector<std::pair<std::string, std::string>> tags;
   std::int64_t not_before_ms = 0;   // first delivery not before (unix ms); 0 = now
   std::int64_t expires_after_s = 0; // 0 = spool default (SpoolOptions::default_expires_after_s)
+  std::string unsubscribe_url;      // "" or http(s) URL for List-Unsubscribe (may hold {{fields}})
 };
 
 struct NewRecipient {
@@ -78,6 +79,7 @@ struct CampaignInfo {
   std::int64_t not_before_ms = 0;
   std::int64_t expires_after_s = 0;
   std::uint64_t message_bytes = 0;
+  std::string unsubscribe_url;
   CampaignCounts counts;
 };
 

@@ -75,7 +75,7 @@ PreparedMessage templated_campaign(const std::string& raw) {
 
 TEST(PersonalisedMessage, RendersTheRecipientsValuesInWireForm) {
   auto campaign = templated_campaign("Subject: Hi {{name}}\n\n.{{name}} at {{url}}\n");
-  auto personal = personalise_message(campaign, R"({"name":"Ann","url":"https://u.test/1"})");
+  auto personal = personalise_message(campaign, 1, R"({"name":"Ann","url":"https://u.test/1"})");
   ASSERT_TRUE(personal) << personal.error().message;
   const PreparedMessage& m = **personal;
   EXPECT_EQ(*m.data, "Subject: Hi Ann\r\n\r\n..Ann at https://u.test/1\r\n");
@@ -89,7 +89,7 @@ TEST(PersonalisedMessage, RendersTheRecipientsValuesInWireForm) {
 
 TEST(PersonalisedMessage, TraitsFollowTheValues) {
   auto campaign = templated_campaign("Subject: x\r\nTo: {{name}} <a@b.test>\r\n\r\n{{name}}\r\n");
-  auto personal = personalise_message(campaign, R"({"name":"Zoë"})");
+  auto personal = personalise_message(campaign, 1, R"({"name":"Zoë"})");
   ASSERT_TRUE(personal) << personal.error().message;
   EXPECT_TRUE((*personal)->traits.eight_bit);
   EXPECT_TRUE((*personal)->traits.utf8_headers);
@@ -97,7 +97,7 @@ TEST(PersonalisedMessage, TraitsFollowTheValues) {
 
 TEST(PersonalisedMessage, MissingVarIsAnErrorNamingTheField) {
   auto campaign = templated_campaign("Subject: Hi {{name}}\r\n\r\n{{url}}\r\n");
-  auto personal = personalise_message(campaign, R"({"name":"Ann"})");
+  auto personal = personalise_message(campaign, 1, R"({"name":"Ann"})");
   ASSERT_FALSE(personal);
   EXPECT_NE(personal.error().message.find("url"), std::string::npos) << personal.error().message;
 }

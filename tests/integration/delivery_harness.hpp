@@ -21,7 +21,8 @@ namespace volley::testing_support {
 // [delivery] with short timeouts and a 1 s retry schedule, and a "*" route to `host_port` ("" = no
 // [routes] table). `extra_delivery` goes inside [delivery]; a key it sets replaces the default here
 // (TOML forbids setting a key twice), e.g. "command_timeout = \"1s\"\n". `extra_sections` follows
-// (e.g. a [dns] table or [delivery.tls_domains]).
+// (e.g. a [dns] table or [delivery.tls_domains]); without its own [verp] / [headers] tables, VERP
+// and the added header fields are off.
 inline std::string delivery_toml_to(const std::string& host_port,
                                     const std::string& extra_delivery = "",
                                     const std::string& extra_sections = "") {
@@ -48,6 +49,12 @@ inline std::string delivery_toml_to(const std::string& host_port,
       toml += std::string(key) + " = " + value + "\n";
   toml += extra_delivery;
   toml += "\n" + extra_sections + "\n";
+  // Transport tests count transactions and compare bytes: unless a test asks for them, no VERP
+  // (recipients batched, MAIL FROM = the campaign's from) and no added header fields.
+  if (extra_sections.find("[verp]") == std::string::npos)
+    toml += "[verp]\nenabled = false\n";
+  if (extra_sections.find("[headers]") == std::string::npos)
+    toml += "[headers]\nlist_unsubscribe = false\nmessage_id = false\ndate = false\n";
   if (!host_port.empty())
     toml += "[routes]\n\"*\" = \"" + host_port + "\"\n";
   return toml;

@@ -186,6 +186,12 @@ TEST_F(DkimConfigTest, UnknownKeysAndBadValues) {
                                  "signatures = [{selector = \"t\", key_file = \"k.pem\"}]\n");
   EXPECT_NE(both.find("has both `signatures` and `selector`/`key_file`"), std::string::npos)
       << both;
+  std::string signs_signatures =
+      parse_error("[dkim.\"example.org\"]\nselector = \"s\"\nkey_file = \"k.pem\"\n"
+                  "oversign = [\"from\", \"DKIM-Signature\"]\n");
+  EXPECT_TRUE(signs_signatures.starts_with(
+      "t.toml:4:21: [dkim.\"example.org\"] `oversign` lists dkim-signature"))
+      << signs_signatures;
   std::string star = parse_error("[dkim.\"*\"]\nselector = \"s\"\nkey_file = \"k.pem\"\n");
   EXPECT_NE(star.find("\"*\" is not a signing domain"), std::string::npos) << star;
 }

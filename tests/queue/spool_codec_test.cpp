@@ -89,16 +89,32 @@ TEST(SpoolCodecTest, CampaignCountersSuppressionBounceRoundTrip) {
   c.not_before_ms = -5;
   c.expires_after_s = 3600;
   c.message_bytes = 123456;
+  c.unsubscribe_url = "https://crm.example/u/{{token}}";
   std::string value;
   encode_campaign(value, c);
   CampaignInfo d;
   ASSERT_TRUE(decode_campaign(value, d));
   EXPECT_EQ(d.id, c.id);
+  EXPECT_EQ(d.unsubscribe_url, c.unsubscribe_url);
   EXPECT_EQ(d.state, CampaignState::paused);
   EXPECT_EQ(d.tags, c.tags);
   EXPECT_EQ(d.not_before_ms, -5);
   EXPECT_EQ(d.message_bytes, 123456u);
   EXPECT_FALSE(decode_campaign(value.substr(0, value.size() - 1), d));
+
+  // Layout 1 (written before unsubscribe_url existed): the same fields without the last one.
+  c.unsubscribe_url.clear();
+  encode_campaign(value, c);
+  ASSERT_EQ(value.back(), '\0'); // the empty string's length
+  std::string layout1 = value.substr(0, value.size() - 1);
+  layout1[0] = 1;
+  d.unsubscribe_url = "stale";
+  ASSERT_TRUE(decode_campaign(layout1, d));
+  EXPECT_EQ(d.id, c.id);
+  EXPECT_EQ(d.message_bytes, 123456u);
+  EXPECT_EQ(d.unsubscribe_url, "");
+  layout1[0] = 3;
+  EXPECT_FALSE(decode_campaign(layout1, d));
 
   CampaignCounters n;
   n.next_rcpt_seq = 99;
