@@ -89,6 +89,7 @@ DeliveryOptions delivery_options(const policy::DaemonConfig& config) {
     o.source_ips.push_back(boost::asio::ip::make_address(ip));
   o.claim_batch = c.claim_batch;
   o.max_queued_in_memory = c.max_queued_in_memory;
+  o.render_threads = c.render_threads;
   if (!dkim.empty())
     o.dkim = std::make_shared<const DkimMessageSigner>(dkim);
   o.identity = sender_identity(config, o.helo_name);

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,7 @@ struct DeliveryOptions {
   std::vector<boost::asio::ip::address> source_ips;
   std::size_t claim_batch = 1024;
   std::size_t max_queued_in_memory = 20'000;
+  std::size_t render_threads = 0;                   // 0 = one per core
   std::chrono::milliseconds shutdown_grace{10'000}; // in-flight transactions get this long at stop
   std::shared_ptr<const DkimMessageSigner> dkim;    // null or empty: messages go out unsigned
   std::shared_ptr<const SenderIdentity> identity;   // null: no VERP, no added header fields
@@ -49,6 +51,9 @@ struct DeliveryContext {
   TlsClientContexts& tls;
   DeliveryMetrics& metrics;
   std::function<void(queue::DeliveryOutcome)> record; // every job ends here exactly once
+  // Threads that render (and DKIM-sign) templated messages off the delivery thread; null = render
+  // on the delivery thread.
+  boost::asio::thread_pool* renderers = nullptr;
   bool stopping = false;
   std::size_t connections_open = 0;
   std::size_t source_ip_cursor = 0;

@@ -3,8 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <set>
+#include <thread>
 
 #include "engine/prepared_message.hpp"
 #include "protocol/address.hpp"
@@ -36,16 +38,25 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
       resolver_(io, std::move(dns)),
       router_(context_, resolver_, config.routes, config.tls_domains, config.tls),
       batcher_(io, spool, kOutcomeBatch, kOutcomeDelay),
-      messages_(spool, kMessageCacheBytes, context_.options.dkim, context_.options.identity), claim_timer_(io),
-      tick_timer_(io), grace_timer_(io) {
+      messages_(spool, kMessageCacheBytes, context_.options.dkim, context_.options.identity),
+      claim_timer_(io), tick_timer_(io), grace_timer_(io) {
   context_.record = [this](queue::DeliveryOutcome o) { on_outcome(std::move(o)); };
+  std::size_t threads = context_.options.render_threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  renderers_ = std::make_unique<boost::asio::thread_pool>(threads);
+  context_.renderers = renderers_.get();
   batcher_.on_commit([this] {
     if (stopping_)
       check_stopped();
   });
 }
 
-DeliveryScheduler::~DeliveryScheduler() = default;
+DeliveryScheduler::~DeliveryScheduler() {
+  // Tasks still queued are dropped; running ones finish (their results are never handled).
+  renderers_->stop();
+  renderers_->join();
+}
 
 void DeliveryScheduler::start() {
   boost::asio::post(io_, [this] {

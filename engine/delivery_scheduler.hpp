@@ -55,6 +55,8 @@ private:
   DestinationRouter router_;
   OutcomeBatcher batcher_;
   PreparedMessageCache messages_;
+  // Declared after everything its tasks reach (context_, the io_context): joined first.
+  std::unique_ptr<boost::asio::thread_pool> renderers_;
   boost::asio::steady_timer claim_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer grace_timer_;

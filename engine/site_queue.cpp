@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "engine/delivery_outcome.hpp"
-#include "engine/personalised_message.hpp"
 #include "engine/prepared_message.hpp"
 #include "engine/smtp_connection.hpp"
 
@@ -93,27 +92,14 @@ void SiteQueue::open_connection(std::size_t endpoint_index) {
 
 std::vector<DeliveryJob> SiteQueue::take_batch() {
   std::vector<DeliveryJob> batch;
-  while (!jobs_.empty() && jobs_.front().message->merge_template) {
-    // A templated campaign: this recipient gets its own rendering, hence its own transaction.
-    DeliveryJob job = std::move(jobs_.front());
-    jobs_.pop_front();
-    auto personal = personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json);
-    if (personal) {
-      job.message = std::move(personal.value());
-      batch.push_back(std::move(job));
-      return batch;
-    }
-    spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
-                 job.recipient.address, personal.error().message);
-    context_.record(merge_field_outcome(job, personal.error().message, DeliveryContext::now_ms()));
-  }
   if (jobs_.empty())
     return batch;
   batch.push_back(std::move(jobs_.front()));
   jobs_.pop_front();
   const PreparedMessage* message = batch.front().message.get();
-  // With VERP every recipient has its own envelope sender, hence its own transaction.
-  while (message->verp_domain.empty() && !jobs_.empty() &&
+  // A templated campaign's recipient gets its own rendering (the connection has it made), and
+  // with VERP every recipient has its own envelope sender: either way, its own transaction.
+  while (!goes_alone(*message) && !jobs_.empty() &&
          batch.size() < context_.options.max_recipients_per_transaction &&
          jobs_.front().message.get() == message) {
     batch.push_back(std::move(jobs_.front()));

@@ -39,8 +39,8 @@ public:
 
   void push(DeliveryJob job);
   // For a connection that is ready: the next transaction's jobs (same message, up to max) or empty.
-  // A recipient of a templated campaign is rendered here and goes alone; one whose vars cannot
-  // fill the template is recorded as bounced (merge_field_outcome) and skipped.
+  // A recipient of a templated campaign goes alone, still holding the campaign's message: the
+  // connection has it rendered (personalised_message.hpp) before sending.
   std::vector<DeliveryJob> take_batch();
   void add_idle(const std::shared_ptr<SmtpConnection>& connection);
   void remove_idle(const SmtpConnection* connection);

@@ -47,6 +47,11 @@ private:
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void process_events();
   void on_ready();
+  // current_ holds one recipient of a templated campaign: render it on a render thread, then send.
+  void render_current();
+  // Sends the rendering (true), or records the recipient as bounced and clears current_ (false).
+  bool use_rendering(Result<std::shared_ptr<const PreparedMessage>> rendered);
+  void send_current();
   void on_transaction_done(const protocol::TransactionResult& result);
   void on_failed(const protocol::SmtpEvent& event);
   void start_tls();

@@ -95,6 +95,7 @@ void read_counts(ConfigTableReader& reader, DeliveryConfig& config) {
                     config.max_recipients_per_transaction);
   reader.read_count(delivery, "claim_batch", config.claim_batch);
   reader.read_count(delivery, "max_queued_in_memory", config.max_queued_in_memory);
+  reader.read_count(delivery, "render_threads", config.render_threads);
 }
 
 void check_counts(ConfigTableReader& reader, const DeliveryConfig& config) {
@@ -124,6 +125,9 @@ void check_counts(ConfigTableReader& reader, const DeliveryConfig& config) {
                    {delivery, "max_queued_in_memory", std::to_string(config.max_queued_in_memory)},
                    "one claim must fit in memory: lower claim_batch or raise "
                    "max_queued_in_memory");
+  check_count_range(reader, delivery, "render_threads", config.render_threads, 0, 256,
+                    "use 0 (one per CPU core) to 256 threads rendering and signing personalised "
+                    "messages");
 }
 
 void read_timeouts(ConfigTableReader& reader, DeliveryConfig& config) {
@@ -279,7 +283,8 @@ std::vector<SectionSchema> delivery_sections_schema() {
         "tls_ca_file",
         "source_ips",
         "claim_batch",
-        "max_queued_in_memory"}},
+        "max_queued_in_memory",
+        "render_threads"}},
       {"dns", {"servers", "timeout", "tries", "min_ttl", "max_ttl", "negative_ttl", "failure_ttl"}},
       {"routes", {}, true},
   };
