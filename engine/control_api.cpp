@@ -174,12 +174,18 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
       return respond(method_not_allowed(method, target, "GET"));
     return respond(queues());
   }
-  if (s.size() == 3 && s[1] == "policy") {
-    ControlResponse r = error_response(make_error(
-        error_code::unavailable,
-        std::string(target) + " needs rate policies, which this build does not have yet"));
-    r.status = 501;
-    return respond(std::move(r));
+  if (s.size() == 3 && s[1] == "policy" && s[2] == "reload") {
+    if (method != "POST")
+      return respond(method_not_allowed(method, target, "POST"));
+    if (!reload_policy_) {
+      return respond(error_response(
+          make_error(error_code::unavailable, "rate policy reload is not available")));
+    }
+    auto reloaded = reload_policy_();
+    if (!reloaded)
+      return respond(error_response(reloaded.error()));
+    return respond(json_response(200, boost::json::serialize(boost::json::object{
+                                          {"reloaded", true}, {"policy", reloaded.value()}})));
   }
   respond(not_found(method, target));
 }

@@ -48,6 +48,10 @@ public:
   // The delivery engine's counters and site snapshot (GET /v1/queues, /metrics); null = not
   // running.
   void set_delivery_metrics(const DeliveryMetrics* metrics) { delivery_ = metrics; }
+  // POST /v1/policy/reload: the summary of the new policy, or why the old one stays.
+  void set_policy_reload(std::function<Result<std::string>()> reload) {
+    reload_policy_ = std::move(reload);
+  }
   queue::Spool& spool() { return spool_; }
 
   static ControlResponse error_response(const Error& error);
@@ -72,6 +76,7 @@ private:
   queue::Spool& spool_;
   ControlApiOptions options_;
   const DeliveryMetrics* delivery_ = nullptr;
+  std::function<Result<std::string>()> reload_policy_;
   CampaignMergeFields merge_fields_;
 };
 

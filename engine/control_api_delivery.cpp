@@ -26,6 +26,13 @@ boost::json::object site_json(const SiteStatus& s) {
                                                      : boost::json::value(nullptr);
   o["last_error"] =
       s.last_error.empty() ? boost::json::value(nullptr) : boost::json::value(s.last_error);
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
+  };
+  o["group"] = text_or_null(s.group);
+  o["rate"] = text_or_null(s.rate); // null = no rate limit
+  o["rate_factor"] = s.rate_factor; // < 1 while a slow_down rule is in force
+  o["throttle"] = text_or_null(s.throttle);
   return o;
 }
 
@@ -73,6 +80,9 @@ std::string ControlApi::delivery_metrics_text() const {
       << "# HELP volley_smtp_transactions_total SMTP transactions completed.\n"
       << "# TYPE volley_smtp_transactions_total counter\n"
       << "volley_smtp_transactions_total " << m.transactions.load() << "\n"
+      << "# HELP volley_throttle_actions_total Rate policy [[throttle]] rules that acted.\n"
+      << "# TYPE volley_throttle_actions_total counter\n"
+      << "volley_throttle_actions_total " << m.throttle_actions.load() << "\n"
       << "# HELP volley_delivery_jobs_in_memory Recipients claimed and waiting in memory.\n"
       << "# TYPE volley_delivery_jobs_in_memory gauge\n"
       << "volley_delivery_jobs_in_memory " << m.jobs_in_memory.load() << "\n"

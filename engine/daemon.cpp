@@ -16,6 +16,7 @@
 #include "engine/control_server.hpp"
 #include "engine/control_token.hpp"
 #include "engine/delivery_scheduler.hpp"
+#include "engine/rate_policy_reloader.hpp"
 #include "engine/secret_file.hpp"
 #include "queue/spool.hpp"
 
@@ -93,6 +94,7 @@ DeliveryOptions delivery_options(const policy::DaemonConfig& config) {
   if (!dkim.empty())
     o.dkim = std::make_shared<const DkimMessageSigner>(dkim);
   o.identity = sender_identity(config, o.helo_name);
+  o.expires_after_s = config.spool.expires_after_s;
   return o;
 }
 
@@ -123,10 +125,17 @@ DnsOptions dns_options(const policy::DnsConfig& c) {
 // The delivery engine on its own io_context thread.
 class DeliveryRunner {
 public:
-  DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool)
+  DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool,
+                 std::shared_ptr<const policy::RatePolicy> rate_policy)
       : work_(boost::asio::make_work_guard(io_)),
-        scheduler_(io_, spool, config.delivery, delivery_options(config), dns_options(config.dns),
-                   metrics_) {}
+        scheduler_(io_, spool, config.delivery, with_policy(delivery_options(config), rate_policy),
+                   dns_options(config.dns), metrics_) {}
+  static DeliveryOptions with_policy(DeliveryOptions options,
+                                     std::shared_ptr<const policy::RatePolicy> policy) {
+    options.rate_policy = std::move(policy);
+    return options;
+  }
+  DeliveryScheduler& scheduler() { return scheduler_; }
   void start() {
     scheduler_.start();
     thread_ = std::thread([this] { io_.run(); });
@@ -184,9 +193,17 @@ void run_daemon(const policy::DaemonConfig& config,
   ControlServer server(io, api, server_options);
   server.start();
 
+  // The rate policy: checked before anything is sent; reloaded by the API and SIGHUP.
+  RatePolicyReloader policy_reloader(config.policy_file);
+  auto rate_policy = policy_reloader.load_initial();
+  api.set_policy_reload([&policy_reloader] { return policy_reloader.reload(); });
+
   std::unique_ptr<DeliveryRunner> delivery;
   if (config.delivery.enabled) {
-    delivery = std::make_unique<DeliveryRunner>(config, *spool);
+    delivery = std::make_unique<DeliveryRunner>(config, *spool, rate_policy);
+    policy_reloader.on_reload([runner = delivery.get()](auto policy) {
+      runner->scheduler().set_rate_policy(std::move(policy));
+    });
     api.set_delivery_metrics(&delivery->metrics());
     delivery->start();
     spdlog::info("delivery engine started: {} route(s), {} DNS server(s) ({}), helo {}",
@@ -198,6 +215,17 @@ void run_daemon(const policy::DaemonConfig& config,
     spdlog::info("delivery is off ([delivery] enabled = false): recipients are only stored");
   }
 
+  boost::asio::signal_set reload_signal(io, SIGHUP);
+  std::function<void()> wait_for_sighup = [&] {
+    reload_signal.async_wait([&](boost::system::error_code ec, int) {
+      if (ec)
+        return;
+      spdlog::info("SIGHUP: reloading the rate policy");
+      (void)policy_reloader.reload(); // logs the outcome; the old policy stays on error
+      wait_for_sighup();
+    });
+  };
+  wait_for_sighup();
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal_number) {
     if (ec)
@@ -205,6 +233,7 @@ void run_daemon(const policy::DaemonConfig& config,
     spdlog::info("signal {} received: stopping (listeners first, then the spool drains)",
                  signal_number);
     server.stop();
+    reload_signal.cancel();
     if (!delivery) {
       io.stop();
       return;

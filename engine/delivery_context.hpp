@@ -18,7 +18,10 @@
 #include "engine/delivery_outcome.hpp"
 #include "engine/dkim_message_signer.hpp"
 #include "engine/sender_identity.hpp"
+#include "engine/sender_rate_limits.hpp"
+#include "engine/source_ip_pools.hpp"
 #include "engine/tls_client_contexts.hpp"
+#include "policy/rate_policy.hpp"
 #include "queue/spool_types.hpp"
 
 namespace volley::engine {
@@ -41,6 +44,8 @@ struct DeliveryOptions {
   std::chrono::milliseconds shutdown_grace{10'000}; // in-flight transactions get this long at stop
   std::shared_ptr<const DkimMessageSigner> dkim;    // null or empty: messages go out unsigned
   std::shared_ptr<const SenderIdentity> identity;   // null: no VERP, no added header fields
+  std::shared_ptr<const policy::RatePolicy> rate_policy; // null: [delivery] values only
+  std::int64_t expires_after_s = 72 * 3600;              // spool.expires_after
 };
 
 class SmtpConnection;
@@ -54,6 +59,12 @@ struct DeliveryContext {
   // Threads that render (and DKIM-sign) templated messages off the delivery thread; null = render
   // on the delivery thread.
   boost::asio::thread_pool* renderers = nullptr;
+  // The rate policy in force (replaced whole on reload, on this thread); null = none.
+  std::shared_ptr<const policy::RatePolicy> rate_policy;
+  SenderRateLimits sender_limits;           // [campaign] / [tenant] rates
+  SourceIpPools source_pools;               // [pool] addresses, rates and warm-up caps
+  policy::DeliveryConfig delivery_config;   // [delivery]: the layer under the rate policy
+  std::int64_t expires_after_s = 72 * 3600; // spool default expiry
   bool stopping = false;
   std::size_t connections_open = 0;
   std::size_t source_ip_cursor = 0;

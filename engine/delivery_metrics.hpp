@@ -21,13 +21,17 @@ struct SiteStatus {
   std::int64_t suspended_until_ms = 0; // > now: site rests after all its MX hosts failed
   std::string last_error;              // last failure reply, with the MX it came from
   std::vector<std::string> domains;    // some domains routed to this site (bounded list)
+  std::string group;                   // rate policy provider group ("" = none)
+  std::string rate;                    // configured site rate ("" = unlimited)
+  double rate_factor = 1.0;            // < 1 while a slow_down rule is in force
+  std::string throttle;                // the last throttle rule that acted, while in force
 };
 
 struct DeliveryMetrics {
   std::atomic<std::uint64_t> claimed{0}, delivered{0}, deferred{0}, bounced_hard{0}, expired{0},
       suppressed{0}, returned{0};
   std::atomic<std::uint64_t> connections_opened{0}, connections_failed{0}, connections_open{0},
-      tls_sessions{0}, transactions{0};
+      tls_sessions{0}, transactions{0}, throttle_actions{0};
   std::atomic<std::uint64_t> jobs_in_memory{0}, dns_lookups{0};
 
   void publish(std::vector<SiteStatus> sites) {

@@ -41,6 +41,10 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
       messages_(spool, kMessageCacheBytes, context_.options.dkim, context_.options.identity),
       claim_timer_(io), tick_timer_(io), grace_timer_(io) {
   context_.record = [this](queue::DeliveryOutcome o) { on_outcome(std::move(o)); };
+  context_.rate_policy = context_.options.rate_policy;
+  context_.source_pools.rebuild(context_.rate_policy.get(), DeliveryContext::now_ms());
+  context_.delivery_config = config;
+  context_.expires_after_s = context_.options.expires_after_s;
   std::size_t threads = context_.options.render_threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
@@ -56,6 +60,15 @@ DeliveryScheduler::~DeliveryScheduler() {
   // Tasks still queued are dropped; running ones finish (their results are never handled).
   renderers_->stop();
   renderers_->join();
+}
+
+void DeliveryScheduler::set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy) {
+  boost::asio::post(io_, [this, policy = std::move(policy)]() mutable {
+    context_.rate_policy = std::move(policy);
+    context_.sender_limits.reset();
+    context_.source_pools.rebuild(context_.rate_policy.get(), DeliveryContext::now_ms());
+    router_.apply_policy();
+  });
 }
 
 void DeliveryScheduler::start() {

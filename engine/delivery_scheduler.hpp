@@ -35,6 +35,8 @@ public:
   void start();                          // call on any thread before io.run()
   void stop(std::function<void()> done); // posts onto the delivery thread
   const DeliveryOptions& options() const { return context_.options; } // fixed after construction
+  // Any thread: the new rate policy takes effect on the delivery thread (sites re-resolved).
+  void set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy);
 
 private:
   void claim();

@@ -134,18 +134,51 @@ void DestinationRouter::on_mx_answer(const std::string& domain, const MxAnswer& 
   }
 }
 
+policy::EffectivePolicy
+DestinationRouter::effective_policy(const std::string& domain,
+                                    const std::vector<SiteEndpoint>& endpoints) const {
+  static const policy::RatePolicy no_policy;
+  std::vector<std::string> hosts;
+  for (const SiteEndpoint& endpoint : endpoints) {
+    std::string host = endpoint.host;
+    for (char& c : host)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+      hosts.push_back(std::move(host));
+  }
+  policy::DeliveryConfig base = context_.delivery_config;
+  base.tls = tls_mode(domain); // [delivery.tls_domains] first, the policy on top
+  return policy::resolve_policy(context_.rate_policy ? *context_.rate_policy : no_policy, base,
+                                context_.expires_after_s, domain, hosts);
+}
+
+void DestinationRouter::apply_policy() {
+  for (auto& [domain, entry] : domains_) {
+    if (!entry.site)
+      continue;
+    policy::EffectivePolicy effective = effective_policy(domain, entry.site->endpoints());
+    entry.site->note_domain(domain, effective);
+    if (entry.site->first_domain() == domain)
+      entry.site->apply_policy(effective);
+  }
+}
+
 void DestinationRouter::attach(const std::string& domain, const std::string& mx_key,
                                std::vector<SiteEndpoint> endpoints) {
-  policy::TlsMode mode = tls_mode(domain);
+  policy::EffectivePolicy effective = effective_policy(domain, endpoints);
+  policy::TlsMode mode = effective.tls;
   std::string key = mx_key + (mode == policy::TlsMode::opportunistic
                                   ? std::string()
                                   : std::string(" tls=") + policy::to_string(mode));
   auto& site = sites_[key];
-  if (!site)
+  if (!site) {
     site = std::make_shared<SiteQueue>(context_, key, endpoints, mode);
-  else
+    site->note_domain(domain, effective);
+    site->apply_policy(effective); // the site's settings follow its first domain
+  } else {
     site->set_endpoints(endpoints);
-  site->note_domain(domain);
+    site->note_domain(domain, effective);
+  }
   DomainEntry& entry = domains_[domain];
   entry.site = site;
   entry.resolving = false;

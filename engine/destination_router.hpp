@@ -33,6 +33,8 @@ public:
   // Housekeeping (about once a second): forget expired domain entries and idle sites.
   void expire(std::int64_t now_ms);
   std::vector<SiteStatus> status() const;
+  // The rate policy changed (context.rate_policy): every known site and domain takes it.
+  void apply_policy();
   // Jobs of these campaigns (paused/cancelled), waiting for an MX answer or in a site queue, go
   // back to the spool; returns how many.
   std::size_t return_campaigns(const std::set<std::uint32_t>& campaign_seqs);
@@ -58,6 +60,8 @@ private:
   void fail_waiting(const std::string& domain, const protocol::SmtpReply& reply,
                     const std::string& where);
   policy::TlsMode tls_mode(const std::string& domain) const;
+  policy::EffectivePolicy effective_policy(const std::string& domain,
+                                           const std::vector<SiteEndpoint>& endpoints) const;
 
   DeliveryContext& context_;
   MxResolver& resolver_;

@@ -38,6 +38,7 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
   message->identity = campaign.identity;
   message->verp_domain = campaign.verp_domain;
   message->created_ms = campaign.created_ms;
+  message->tenant = campaign.tenant;
   message->traits = protocol::message_traits(rendered);
   if (campaign.dkim && !campaign.dkim->empty()) {
     // Signed per recipient: the rendering may differ in any header or in the body.

@@ -39,6 +39,7 @@ struct PreparedMessage {
   std::string verp_domain;
   bool per_recipient_message_id = false;
   std::int64_t created_ms = 0; // the campaign's creation time (part of generated Message-IDs)
+  std::string tenant;          // tags.tenant ([tenant.NAME] rates)
 };
 
 // The MAIL FROM address of one recipient of message: its VERP address, or the campaign's sender.

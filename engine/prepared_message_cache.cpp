@@ -77,6 +77,9 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   message->campaign_id = campaign_id;
   message->mail_from = info->from;
   message->created_ms = info->created_ms;
+  for (const auto& [key, value] : info->tags)
+    if (key == "tenant")
+      message->tenant = value;
   // Templated when the message or the unsubscribe URL has merge fields (a message that no longer
   // compiles is sent as is). A templated campaign is signed per recipient (personalised_message),
   // never here, and gets a Message-ID per recipient when it has none.

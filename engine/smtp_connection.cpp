@@ -44,7 +44,16 @@ void SmtpConnection::start() {
   boost::system::error_code ec;
   socket.open(endpoint_.address.is_v6() ? Tcp::v6() : Tcp::v4(), ec);
   if (!ec) {
-    auto source = context_.next_source_ip(endpoint_.address.is_v6());
+    bool v6 = endpoint_.address.is_v6();
+    boost::asio::ip::address source;
+    if (const std::string& pool = site_->settings().pool; !pool.empty()) {
+      // A [pool] of the rate policy: its addresses only, each with its rate and warm-up cap.
+      pool_address_ = context_.source_pools.pick(pool, v6, DeliveryContext::now_ms());
+      if (pool_address_)
+        source = pool_address_->address;
+    } else {
+      source = context_.next_source_ip(v6);
+    }
     if (!source.is_unspecified())
       socket.bind(Tcp::endpoint(source, 0), ec);
   }
@@ -54,7 +63,7 @@ void SmtpConnection::start() {
   }
   socket_open_ = true;
   ++context_.metrics.connections_opened;
-  timer_.expires_after(context_.options.connect_timeout);
+  timer_.expires_after(site_->settings().connect_timeout);
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
     if (!e)
       self->on_timeout();
@@ -154,11 +163,11 @@ void SmtpConnection::on_ready() {
   }
   while (true) {
     if (quit_requested_ || context_.stopping ||
-        messages_sent_ >= context_.options.max_messages_per_connection) {
+        messages_sent_ >= site_->settings().max_messages_per_connection) {
       session_->quit();
       return;
     }
-    current_ = site_->take_batch();
+    current_ = site_->take_batch(pool_address_.get());
     if (current_.empty()) {
       idle_ = true;
       site_->add_idle(shared_from_this());
@@ -263,7 +272,8 @@ void SmtpConnection::record_results(const protocol::TransactionResult& result) {
     SmtpReply reply = i < result.recipients.size()
                           ? result.recipients[i].reply
                           : SmtpReply::synthesized(451, "4.3.0", "no reply for this recipient");
-    auto outcome = make_outcome(job, reply, mta, context_.options.retry, now);
+    reply = site_->screen_reply(reply); // [[throttle]] rules may act, or make it a hard bounce
+    auto outcome = make_outcome(job, reply, mta, site_->settings().retry, now);
     if (outcome.kind != queue::OutcomeKind::delivered) {
       spdlog::info("{} {}: {} via {} (site {}, campaign {}, stage {})", job.recipient.address,
                    outcome.kind == queue::OutcomeKind::deferred  ? "deferred"
@@ -304,6 +314,7 @@ void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
     spdlog::info("site {}: connection to {} ended: {}", site_->key(), where,
                  event.failure.to_string());
     site_->note_failure(event.failure, where);
+    site_->screen_reply(event.failure);
   }
   finish();
 }
@@ -317,7 +328,7 @@ void SmtpConnection::start_tls() {
     SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str());
   if (site_->tls_mode() == policy::TlsMode::verify)
     stream_.set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
-  timer_.expires_after(context_.options.greeting_timeout);
+  timer_.expires_after(site_->settings().greeting_timeout);
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
     if (!e)
       self->on_timeout();
@@ -388,11 +399,11 @@ std::chrono::milliseconds SmtpConnection::current_timeout() const {
   case SmtpClientState::helo:
   case SmtpClientState::starttls:
   case SmtpClientState::tls_handshake:
-    return o.greeting_timeout;
+    return site_->settings().greeting_timeout;
   case SmtpClientState::ready:
     return idle_ ? o.idle_timeout : o.command_timeout;
   case SmtpClientState::in_transaction: // RFC 5321 §4.5.3.2: the final dot may take longest
-    return session_->awaited_stage() == protocol::SmtpStage::dot ? o.data_timeout
+    return session_->awaited_stage() == protocol::SmtpStage::dot ? site_->settings().data_timeout
                                                                  : o.command_timeout;
   default:
     return o.command_timeout;

@@ -75,7 +75,8 @@ private:
   std::array<char, 16384> read_buffer_{};
   std::vector<protocol::SmtpOutput> writing_;
   std::vector<protocol::SmtpOutput> pending_output_;
-  std::vector<DeliveryJob> current_; // jobs of the transaction in progress
+  std::vector<DeliveryJob> current_;       // jobs of the transaction in progress
+  std::shared_ptr<SourceIp> pool_address_; // bound [pool] address, if the site has a pool
   protocol::SmtpReply last_failure_;
   std::string last_failure_where_;
   std::size_t messages_sent_ = 0;

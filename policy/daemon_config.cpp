@@ -37,6 +37,7 @@ std::vector<SectionSchema> daemon_schema() {
        {"listen", "socket", "token_file", "max_request_size", "max_line_size", "threads"}},
       {"limits", {"max_message_size", "max_vars_size", "max_inline_recipients"}},
       {"log", {"level", "file"}},
+      {"policy", {"file"}},
   };
   for (SectionSchema& section : delivery_sections_schema())
     schema.push_back(std::move(section));
@@ -64,6 +65,7 @@ void read_values(ConfigTableReader& reader, DaemonConfig& config) {
   reader.read_count("limits", "max_inline_recipients", config.limits.max_inline_recipients);
   reader.read_string("log", "level", config.log.level);
   reader.read_string("log", "file", config.log.file);
+  reader.read_string("policy", "file", config.policy_file);
 }
 
 bool usable(const ConfigTableReader& reader, std::string_view section, std::string_view key) {
@@ -210,6 +212,7 @@ void resolve_paths(DaemonConfig& config, std::string_view base_dir) {
   resolve_path(config.log.file, base_dir);
   resolve_path(config.delivery.tls_ca_file, base_dir);
   resolve_path(config.verp.secret_file, base_dir);
+  resolve_path(config.policy_file, base_dir);
 }
 
 Result<toml::table> parse_toml(std::string_view text, std::string_view source_name) {

@@ -58,6 +58,7 @@ struct DaemonConfig {
   std::vector<DkimDomainConfig> dkim; // [dkim."domain"] tables, keys loaded
   VerpConfig verp;
   HeadersConfig headers;
+  std::string policy_file; // [policy] file: the rate policy (TOML); "" = [delivery] values only
   std::string source;                 // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;
 };

@@ -28,7 +28,7 @@ A fast SMTP sink for tests and benchmarks, with fault injection. Loopback only b
   --tls-cert FILE --tls-key FILE
                           offer STARTTLS with this PEM certificate chain and key
   --record FILE           append one JSON line per accepted message:
-                          {"n","mail_from","rcpts","size","tls","sha256"}
+                          {"n","mail_from","rcpts","size","tls","sha256","at_ms"}
   --record-bodies DIR     write each accepted message to DIR/<n>.eml
   --stats FILE            JSON counters, rewritten every second and at exit
   --fault STAGE:ACTION[:SELECTOR]   (repeatable; the first matching rule wins)

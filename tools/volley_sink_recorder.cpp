@@ -2,6 +2,8 @@
 // leave a partial line behind a complete one (each line is written and flushed in one call).
 #include "tools/volley_sink_recorder.hpp"
 
+#include <chrono>
+
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -123,7 +125,11 @@ std::uint64_t VolleySinkRecorder::record(const protocol::SmtpServerEnvelope& env
     }
     line_ += "],\"size\":" + std::to_string(content.size);
     line_ += envelope.tls ? ",\"tls\":true" : ",\"tls\":false";
-    line_ += ",\"sha256\":\"" + digest + "\"}\n";
+    line_ += ",\"sha256\":\"" + digest + "\"";
+    // When the message was accepted (wall clock, ms): rate tests count arrivals per window.
+    const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    line_ += ",\"at_ms\":" + std::to_string(at.count()) + "}\n";
     std::fwrite(line_.data(), 1, line_.size(), record_);
     std::fflush(record_);
   }

@@ -1,5 +1,5 @@
 // --record / --record-bodies of volley-sink: one JSON line per accepted message
-// {"n","mail_from","rcpts","size","tls","sha256"} appended to a file, and the message data written
+// {"n","mail_from","rcpts","size","tls","sha256","at_ms"} appended to a file, and the message data written
 // to DIR/<n>.eml. Thread-safe (one mutex); the line is flushed before the message's 250 is sent, so
 // a client that saw 250 can read its record. Must never write a line that is not valid JSON.
 #pragma once

@@ -9,7 +9,9 @@
 #include <iostream>
 #include <map>
 
+#include "tools/volleyctl_check_domain_command.hpp"
 #include "tools/volleyctl_command_context.hpp"
+#include "tools/volleyctl_policy_commands.hpp"
 #include "tools/volleyctl_usage.hpp"
 
 namespace volley::tools {
@@ -34,12 +36,15 @@ const std::map<std::string_view, Handler>& handlers() {
       {"queues", run_queues},
       {"health", run_health},
       {"dkim keygen", run_dkim_keygen},
+      {"check-domain", run_check_domain},
+      {"policy check", run_policy_check},
+      {"policy explain", run_policy_explain},
   };
   return table;
 }
 
 bool is_offline_command(std::string_view name) {
-  return name == "dkim keygen";
+  return name == "dkim keygen" || name == "check-domain" || name.starts_with("policy ");
 }
 
 // Help for "" (everything), a group ("campaign") or a command; nullopt when the topic is unknown.

@@ -177,6 +177,51 @@ std::vector<CommandSpec> message_and_list_command_specs() {
         {"algorithm", "ALG"},
         {"bits", "N"},
         {"force", ""}}},
+      {"check-domain",
+       "check-domain DOMAIN [--config FILE] [--dns HOST:PORT]... [--ip IP]...",
+       "check a sending domain's SPF, DKIM, DMARC and bounce MX in DNS (offline)",
+       "  --config FILE     volleyd.toml for source IPs, helo_name, [dns], [dkim] and [verp]\n"
+       "                    (default: the embedded default configuration)\n"
+       "  --dns HOST:PORT   ask this DNS server (repeatable; default: [dns] servers, else\n"
+       "                    /etc/resolv.conf)\n"
+       "  --ip IP           evaluate SPF for this source IP (repeatable; default: [delivery]\n"
+       "                    source_ips)\n"
+       "exit status: 0 no FAIL, 1 some FAIL, 64 usage, 69 DNS unreachable, 78 bad --config\n"
+       "example:\n"
+       "  volleyctl check-domain example.org --config volleyd.toml --ip 192.0.2.10\n",
+       1,
+       1,
+       {{"config", "FILE"}, {"dns", "HOST:PORT", true}, {"ip", "IP", true}}},
+  };
+}
+
+std::vector<CommandSpec> policy_command_specs() {
+  return {
+      {"policy check",
+       "policy check FILE",
+       "validate a rate policy file, as volleyd loads it (offline)",
+       "  FILE  the policy file (TOML; see conf/policy.example.toml)\n"
+       "exit status: 0 valid, 66 FILE cannot be read, 78 FILE has errors (all are listed, as\n"
+       "             FILE:LINE:COLUMN: what — what to write instead)\n"
+       "example:\n"
+       "  volleyctl policy check /etc/volley/policy.toml\n",
+       1,
+       1,
+       {}},
+      {"policy explain",
+       "policy explain DOMAIN [--mx HOST]... [--policy FILE] [--config FILE]",
+       "show the limits a domain gets and which policy layer sets each one (offline)",
+       "  --mx HOST      an MX host of the domain (repeatable); provider groups match these\n"
+       "  --policy FILE  the policy file (default: [policy] file of the config)\n"
+       "  --config FILE  volleyd.toml for [delivery], [routes] and [policy] (default: the\n"
+       "                 embedded default configuration)\n"
+       "exit status: 0 ok, 64 usage, 66 a file cannot be read, 78 a file has errors\n"
+       "example:\n"
+       "  volleyctl policy explain example.com --mx alt1.gmail-smtp-in.l.google.com \\\n"
+       "      --config /etc/volley/volleyd.toml\n",
+       1,
+       1,
+       {{"mx", "HOST", true}, {"policy", "FILE"}, {"config", "FILE"}}},
   };
 }
 
@@ -186,6 +231,8 @@ const std::vector<CommandSpec>& volleyctl_commands() {
   static const std::vector<CommandSpec> commands = [] {
     std::vector<CommandSpec> all = campaign_command_specs();
     for (CommandSpec& spec : message_and_list_command_specs())
+      all.push_back(std::move(spec));
+    for (CommandSpec& spec : policy_command_specs())
       all.push_back(std::move(spec));
     return all;
   }();
@@ -216,7 +263,7 @@ std::string volleyctl_general_help() {
       "  --timeout SECONDS   give up waiting for volleyd after this long (default 600)\n"
       "default endpoint: ./var/run/volley.sock if it exists, else http://127.0.0.1:8025\n"
       "exit status: 0 ok, 1 volleyd answered an error, 2 cannot reach volleyd, 64 usage error,\n"
-      "             66 an input file cannot be read\n"
+      "             66 an input file cannot be read, 78 a config or policy file is invalid\n"
       "\nexamples:\n"
       "  volleyctl campaign create --from news@example.com --message m.eml --recipients r.ndjson\n"
       "  volleyctl campaign status c-1\n"

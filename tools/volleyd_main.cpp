@@ -11,6 +11,7 @@
 
 #include "engine/daemon.hpp"
 #include "policy/daemon_config.hpp"
+#include "policy/rate_policy_loader.hpp"
 
 namespace {
 
@@ -19,7 +20,8 @@ constexpr const char* usage =
     "  --config FILE           TOML configuration (default: the embedded one; see\n"
     "                          --print-default-config). Spool under ./var, control API on\n"
     "                          127.0.0.1:8025 and ./var/run/volley.sock.\n"
-    "  --check-config          validate the configuration and exit (0 = valid)\n"
+    "  --check-config          validate the configuration and its [policy] file, then exit\n"
+    "                          (0 = valid, 78 = errors)\n"
     "  --print-default-config  print the embedded default configuration and exit\n";
 
 void set_up_logging(const volley::policy::LogConfig& log) {
@@ -66,6 +68,15 @@ int main(int argc, char** argv) {
   }
   if (check_only) {
     std::cout << "volleyd: configuration " << config->source << " is valid\n";
+    if (config->policy_file.empty())
+      return 0;
+    auto policy = volley::policy::load_rate_policy_file(config->policy_file);
+    if (!policy) {
+      std::cerr << "volleyd: " << policy.error().message << "\n";
+      return 78;
+    }
+    std::cout << "volleyd: policy file " << policy->source << " is valid ("
+              << volley::policy::describe_rate_policy_size(*policy) << ")\n";
     return 0;
   }
   // A full disk or file size limit must surface as an error, not kill the daemon.

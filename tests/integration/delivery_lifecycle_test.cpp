@@ -54,20 +54,6 @@ std::uint64_t wait_for_sink(const VolleySinkProcess& sink, std::uint64_t n,
   return seen;
 }
 
-// Every recipient exactly once in the sink record.
-void expect_each_exactly_once(const VolleySinkProcess& sink,
-                              const std::vector<std::string>& recipients) {
-  auto counts = sink_recipient_counts(sink);
-  EXPECT_EQ(counts.size(), recipients.size());
-  int missing = 0, twice = 0;
-  for (const auto& r : recipients) {
-    missing += counts[r] == 0;
-    twice += counts[r] > 1;
-  }
-  EXPECT_EQ(missing, 0) << "recipients never delivered";
-  EXPECT_EQ(twice, 0) << "recipients delivered more than once";
-}
-
 std::string campaign_state(const boost::json::value& status) {
   return status.is_object() ? std::string(status.at("state").as_string()) : std::string();
 }

@@ -48,6 +48,20 @@ inline std::map<std::string, int> sink_recipient_counts(const VolleySinkProcess&
 
 // The PID of the volleyd started by `daemon` (its command line names the daemon's own config), or
 // -1 when it is not running.
+// Every recipient exactly once in the sink record.
+inline void expect_each_exactly_once(const VolleySinkProcess& sink,
+                                     const std::vector<std::string>& recipients) {
+  auto counts = sink_recipient_counts(sink);
+  EXPECT_EQ(counts.size(), recipients.size());
+  int missing = 0, twice = 0;
+  for (const auto& r : recipients) {
+    missing += counts[r] == 0;
+    twice += counts[r] > 1;
+  }
+  EXPECT_EQ(missing, 0) << "recipients never delivered";
+  EXPECT_EQ(twice, 0) << "recipients delivered more than once";
+}
+
 inline pid_t volleyd_pid(const VolleydProcess& daemon) {
   const std::string config = (daemon.dir() / "volleyd.toml").string();
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {

@@ -20,6 +20,8 @@ socket = "../run/volley.sock"
 token_file = "/etc/volley/control.token"
 [log]
 file = "./log/volleyd.log"
+[policy]
+file = "policy.toml"
 )";
 
 class ConfigFileTest : public ::testing::Test {
@@ -45,6 +47,7 @@ TEST(DaemonConfigPaths, ResolvedAgainstBaseDir) {
   EXPECT_EQ(config->control.socket, "/srv/volley/run/volley.sock");
   EXPECT_EQ(config->control.token_file, "/etc/volley/control.token");
   EXPECT_EQ(config->log.file, "/srv/volley/conf/log/volleyd.log");
+  EXPECT_EQ(config->policy_file, "/srv/volley/conf/policy.toml");
 }
 
 TEST(DaemonConfigPaths, KeptRelativeWithoutBaseDir) {
@@ -53,6 +56,7 @@ TEST(DaemonConfigPaths, KeptRelativeWithoutBaseDir) {
   EXPECT_EQ(config->spool.path, "spool");
   EXPECT_EQ(config->control.socket, "../run/volley.sock");
   EXPECT_EQ(config->log.file, "./log/volleyd.log");
+  EXPECT_EQ(config->policy_file, "policy.toml");
 }
 
 TEST(DaemonConfigPaths, EmptyPathsStayEmpty) {

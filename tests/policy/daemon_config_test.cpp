@@ -91,6 +91,20 @@ file = "/var/log/volleyd.log"
   EXPECT_EQ(config.log.file, "/var/log/volleyd.log");
 }
 
+TEST(DaemonConfig, PolicyFileIsOnlyAPathTheEngineLoads) {
+  EXPECT_EQ(parse_ok("").policy_file, "");
+  // Not read here: the engine loads it at start (and on reload), volleyd --check-config checks it.
+  EXPECT_EQ(parse_ok("[policy]\nfile = \"missing/policy.toml\"\n").policy_file,
+            "missing/policy.toml");
+  EXPECT_EQ(parse_ok("[policy]\nfile = \"policy.toml\"\n", "/etc/volley").policy_file,
+            "/etc/volley/policy.toml");
+  EXPECT_EQ(parse_error("[policy]\nfile = true\n"),
+            "t.toml:2:8: `policy.file` must be a string, got boolean — put the value in double "
+            "quotes");
+  EXPECT_EQ(parse_error("[policy]\npath = \"p.toml\"\n"),
+            "t.toml:2:1: unknown key `path` in [policy] — `path` belongs in [spool]");
+}
+
 TEST(DaemonConfig, TcpCanBeDisabledAndLoopbackFormsAreAccepted) {
   EXPECT_EQ(parse_ok("[control]\nlisten = \"\"\ntoken_file = \"\"\n").control.listen, "");
   EXPECT_EQ(parse_ok("[control]\nlisten = \"localhost:8025\"\n").control.listen, "localhost:8025");
@@ -102,7 +116,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
             "t.toml:1:2: unknown section [spol] — did you mean [spool]?");
   EXPECT_EQ(parse_error("\n[database]\n"),
             "t.toml:2:2: unknown section [database] — valid sections: [spool], [control], "
-            "[limits], [log], [delivery], [dns], [routes], [dkim], [verp], [headers]");
+            "[limits], [log], [policy], [delivery], [dns], [routes], [dkim], [verp], [headers]");
   EXPECT_EQ(parse_error("[spool]\n  max_sise = 5\n"),
             "t.toml:2:3: unknown key `max_sise` in [spool] — did you mean `max_size`?");
   EXPECT_EQ(parse_error("[spool]\nMax_Size = 5\n"),
@@ -116,8 +130,8 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
             "[spool]");
   EXPECT_EQ(parse_error("verbose = true\n"),
             "t.toml:1:1: unknown key `verbose` outside any section — settings belong in a "
-            "section: [spool], [control], [limits], [log], [delivery], [dns], [routes], [dkim], "
-            "[verp], [headers]");
+            "section: [spool], [control], [limits], [log], [policy], [delivery], [dns], [routes], "
+            "[dkim], [verp], [headers]");
   EXPECT_EQ(parse_error("spool = 5\n"),
             "t.toml:1:9: `spool` must be a section, got integer — write [spool] on its own line, "
             "followed by its keys");
