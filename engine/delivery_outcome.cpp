@@ -135,6 +135,10 @@ queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::Smtp
   }
   std::int64_t next = next_attempt_ms(retry, job.recipient.attempts, now_ms);
   std::int64_t expires_at = job.message ? job.message->expires_at_ms : 0;
+  if (retry.expires_after_ms > 0 && job.message) {
+    std::int64_t policy_expiry = job.message->start_ms + retry.expires_after_ms;
+    expires_at = expires_at > 0 ? std::min(expires_at, policy_expiry) : policy_expiry;
+  }
   if (expires_at > 0 && next >= expires_at) {
     o.kind = queue::OutcomeKind::expired;
     queue::BounceRecord record = bounce_record(job, reply, remote_mta, "soft", now_ms);

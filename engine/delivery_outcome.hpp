@@ -18,6 +18,7 @@ namespace volley::engine {
 
 struct RetryPolicy {
   std::vector<std::int64_t> schedule_s; // delay after attempt 1, 2, ...; the last one repeats
+  std::int64_t expires_after_ms = 0;    // rate policy expires_after (0 = the campaign's own only)
 };
 
 // attempts_before: the recipient's attempts before this one (ClaimedRecipient::attempts).

@@ -35,6 +35,7 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
   message->campaign_id = campaign.campaign_id;
   message->mail_from = campaign.mail_from;
   message->expires_at_ms = campaign.expires_at_ms;
+  message->start_ms = campaign.start_ms;
   message->identity = campaign.identity;
   message->verp_domain = campaign.verp_domain;
   message->created_ms = campaign.created_ms;

@@ -26,6 +26,7 @@ struct PreparedMessage {
   std::shared_ptr<const std::string> data;
   protocol::MessageTraits traits;
   std::int64_t expires_at_ms = 0; // after this, a deferral becomes "expired"
+  std::int64_t start_ms = 0;      // first delivery allowed (creation or not_before)
   // The campaign's compiled template when its message has merge fields (null when static). Such a
   // message is never sent as is: SiteQueue renders a per-recipient copy (personalised_message.hpp)
   // whose merge_template is null.

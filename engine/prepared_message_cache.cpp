@@ -117,6 +117,7 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   }
   std::int64_t start = std::max(info->created_ms, info->not_before_ms);
   message->expires_at_ms = start + info->expires_after_s * 1000;
+  message->start_ms = start;
   lru_.push_front(campaign_seq);
   Entry entry{message, info->state, lru_.begin()};
   cached_bytes_ += cached_size(*message);

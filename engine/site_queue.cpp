@@ -60,6 +60,11 @@ SiteQueue::SiteQueue(DeliveryContext& context, std::string key, std::vector<Site
 void SiteQueue::note_domain(const std::string& domain, const policy::EffectivePolicy& effective) {
   if (domains_.size() < 8 && std::find(domains_.begin(), domains_.end(), domain) == domains_.end())
     domains_.push_back(domain);
+  // expires_after shortens a campaign's lifetime only when the policy file sets it.
+  domain_expiry_ms_.erase(domain);
+  for (const policy::SettingOrigin& origin : effective.origins)
+    if (origin.setting == "expires_after" && origin.layer != "[spool]")
+      domain_expiry_ms_[domain] = effective.expires_after_s * 1000;
   if (effective.domain_rate) {
     const policy::MessageRate& r = *effective.domain_rate;
     auto [it, added] = domain_rates_.try_emplace(domain);
@@ -71,6 +76,13 @@ void SiteQueue::note_domain(const std::string& domain, const policy::EffectivePo
   }
 }
 
+RetryPolicy SiteQueue::retry_for(const std::string& domain) const {
+  RetryPolicy retry = settings_.retry;
+  if (auto it = domain_expiry_ms_.find(domain); it != domain_expiry_ms_.end())
+    retry.expires_after_ms = it->second;
+  return retry;
+}
+
 void SiteQueue::apply_policy(const policy::EffectivePolicy& p) {
   settings_.group = p.group;
   settings_.max_connections = p.max_connections;
@@ -80,6 +92,7 @@ void SiteQueue::apply_policy(const policy::EffectivePolicy& p) {
   settings_.greeting_timeout = std::chrono::milliseconds(p.greeting_timeout_ms);
   settings_.data_timeout = std::chrono::milliseconds(p.data_timeout_ms);
   settings_.retry.schedule_s = p.retry_schedule_s;
+  settings_.retry.expires_after_ms = 0; // per domain: retry_for()
   settings_.pool = p.pool;
   bool rate_changed = (settings_.rate.has_value() != p.site_rate.has_value()) ||
                       (p.site_rate && settings_.rate->per_second != p.site_rate->per_second);
@@ -103,8 +116,8 @@ void SiteQueue::push(DeliveryJob job) {
     protocol::SmtpReply reply = suspend_reply_;
     reply.text = "delivery temporarily suspended: " + reply.text;
     count_outcome(queue::OutcomeKind::deferred);
-    context_.record(
-        make_outcome(job, reply, last_failed_host_, settings_.retry, DeliveryContext::now_ms()));
+    context_.record(make_outcome(job, reply, last_failed_host_, retry_for(job.domain),
+                                 DeliveryContext::now_ms()));
     return;
   }
   jobs_.push_back(std::move(job));
@@ -395,7 +408,7 @@ void SiteQueue::defer_all(const protocol::SmtpReply& reply) {
   while (!jobs_.empty()) {
     DeliveryJob job = std::move(jobs_.front());
     jobs_.pop_front();
-    auto outcome = make_outcome(job, reply, last_failed_host_, settings_.retry, now);
+    auto outcome = make_outcome(job, reply, last_failed_host_, retry_for(job.domain), now);
     count_outcome(outcome.kind);
     context_.record(std::move(outcome));
   }

@@ -59,6 +59,8 @@ public:
   // The site's settings from the rate policy (at creation and after a reload).
   void apply_policy(const policy::EffectivePolicy& effective);
   const SiteSettings& settings() const { return settings_; }
+  // The retry schedule and policy expiry for a recipient of this domain.
+  RetryPolicy retry_for(const std::string& domain) const;
   const std::string& first_domain() const {
     static const std::string none;
     return domains_.empty() ? none : domains_.front();
@@ -129,6 +131,7 @@ private:
   SiteSettings settings_;
   TokenBucket rate_;
   std::unordered_map<std::string, TokenBucket> domain_rates_;
+  std::unordered_map<std::string, std::int64_t> domain_expiry_ms_; // policy expires_after
   double rate_factor_ = 1.0;       // < 1 while a slow_down rule is in force
   std::int64_t slow_until_ms_ = 0; // then the factor doubles back towards 1
   std::int64_t slow_duration_ms_ = 0;

@@ -273,7 +273,7 @@ void SmtpConnection::record_results(const protocol::TransactionResult& result) {
                           ? result.recipients[i].reply
                           : SmtpReply::synthesized(451, "4.3.0", "no reply for this recipient");
     reply = site_->screen_reply(reply); // [[throttle]] rules may act, or make it a hard bounce
-    auto outcome = make_outcome(job, reply, mta, site_->settings().retry, now);
+    auto outcome = make_outcome(job, reply, mta, site_->retry_for(job.domain), now);
     if (outcome.kind != queue::OutcomeKind::delivered) {
       spdlog::info("{} {}: {} via {} (site {}, campaign {}, stage {})", job.recipient.address,
                    outcome.kind == queue::OutcomeKind::deferred  ? "deferred"

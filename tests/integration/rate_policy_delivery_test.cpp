@@ -372,3 +372,27 @@ TEST(RatePolicyDelivery, WarmupCapLimitsEachPoolAddressPerDay) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RatePolicyDelivery, PolicyExpiresAfterShortensTheLifetimeOfItsDomainsOnly) {
+  VolleySinkProcess sink({.args = {"--fault", "rcpt:451"}, .record = true});
+  sink.start();
+  VolleydSettings settings;
+  settings.durable = false;
+  settings.delivery_toml = config_with_policy(sink.address());
+  VolleydProcess daemon(settings);
+  write_policy(daemon, "[domain.\"short.test\"]\nexpires_after = \"2s\"\n");
+  daemon.start();
+  auto client = daemon.client();
+  ASSERT_EQ(create_campaign(client, "short", {"a@short.test", "b@short.test"}), 2u);
+  ASSERT_EQ(create_campaign(client, "long", {"a@long.test"}), 1u);
+  auto status = wait_for_campaign(
+      client, "short", [](const auto& st) { return count_of(st, "expired") == 2; }, 30s);
+  EXPECT_EQ(count_of(status, "expired"), 2u) << status << daemon.log();
+  // The other domain keeps the spool's 72 h: still deferred, not expired.
+  auto other = campaign_status(client, "long");
+  EXPECT_EQ(count_of(other, "expired"), 0u) << other;
+}
+
+} // namespace
