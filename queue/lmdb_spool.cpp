@@ -235,10 +235,27 @@ void LmdbSpool::claim_due(std::int64_t now, std::size_t max,
 void LmdbSpool::record_outcomes(std::vector<DeliveryOutcome> outcomes, SpoolCallback<Unit> done) {
   std::size_t weight = outcomes.size();
   auto op = [this, outcomes = std::move(outcomes)](MDB_txn* txn) -> Result<Unit> {
-    RecipientTransitions(txn, dbs_).record_outcomes(outcomes, now_ms());
+    SoftBounceLimit soft{options_.soft_bounce_limit, options_.soft_bounce_window_s * 1000};
+    RecipientTransitions(txn, dbs_, soft).record_outcomes(outcomes, now_ms());
     return Unit{};
   };
   submit<Unit>(weight, std::move(op), std::move(done));
+}
+
+void LmdbSpool::record_reported_bounces(std::vector<ReportedBounce> bounces,
+                                        SpoolCallback<std::vector<BounceRecord>> done) {
+  std::size_t weight = bounces.size();
+  auto op = [this,
+             bounces = std::move(bounces)](MDB_txn* txn) -> Result<std::vector<BounceRecord>> {
+    SoftBounceLimit soft{options_.soft_bounce_limit, options_.soft_bounce_window_s * 1000};
+    RecipientTransitions transitions(txn, dbs_, soft);
+    std::vector<BounceRecord> stored;
+    for (const ReportedBounce& b : bounces)
+      stored.push_back(transitions.record_reported(b, now_ms()));
+    transitions.flush_counters();
+    return stored;
+  };
+  submit<std::vector<BounceRecord>>(weight, std::move(op), std::move(done));
 }
 
 // ---- reads ----

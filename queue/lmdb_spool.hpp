@@ -43,6 +43,8 @@ public:
   void claim_due(std::int64_t now_ms, std::size_t max,
                  SpoolCallback<std::vector<ClaimedRecipient>> done) override;
   void record_outcomes(std::vector<DeliveryOutcome> outcomes, SpoolCallback<Unit> done) override;
+  void record_reported_bounces(std::vector<ReportedBounce> bounces,
+                               SpoolCallback<std::vector<BounceRecord>> done) override;
 
   std::optional<CampaignInfo> campaign(std::string_view id) const override;
   std::vector<CampaignInfo> campaigns() const override;

@@ -3,6 +3,7 @@
 // Must never change a record's state without moving its count.
 #include "queue/recipient_transitions.hpp"
 
+#include <cstring>
 #include <limits>
 
 #include "queue/campaign_table.hpp"
@@ -149,8 +150,10 @@ void RecipientTransitions::record_outcomes(const std::vector<DeliveryOutcome>& o
         lmdb_put(txn_, dbs_.due, due_key(next_attempt, o.campaign_seq, o.seq).view(), "");
       }
     }
-    if (o.bounce)
+    if (o.bounce) {
       store_bounce(*o.bounce, slot, r, now_ms);
+      note_bounce_for_address(o.address_key, o.suppress, *o.bounce, now_ms);
+    }
     move_count(slot, RecipientState::in_flight, next);
     patch_recipient_header(value_, next, attempts, next_attempt);
     lmdb_put(txn_, dbs_.recipients, key.view(), value_);
@@ -158,8 +161,83 @@ void RecipientTransitions::record_outcomes(const std::vector<DeliveryOutcome>& o
   flush_counters();
 }
 
-void RecipientTransitions::store_bounce(BounceRecord bounce, const CampaignSlot& slot,
-                                        const RecipientView& view, std::int64_t now_ms) {
+BounceRecord RecipientTransitions::record_reported(const ReportedBounce& b, std::int64_t now_ms) {
+  BounceRecord stored;
+  RecipientView r;
+  auto key = recipient_key(b.campaign_seq, b.recipient_seq);
+  if (b.campaign_seq != 0 && b.recipient_seq != 0 && load(key, r)) {
+    CampaignSlot& slot = campaign(b.campaign_seq);
+    if (b.record.kind != "complaint" && r.state == RecipientState::delivered) {
+      // The message was accepted, then bounced after all: no longer counted as delivered.
+      RecipientState next =
+          b.record.kind == "hard" ? RecipientState::bounced_hard : RecipientState::bounced_soft;
+      move_count(slot, RecipientState::delivered, next);
+      patch_recipient_header(value_, next, r.attempts, r.next_attempt_ms);
+      lmdb_put(txn_, dbs_.recipients, key.view(), value_);
+    }
+    stored = store_bounce(b.record, slot, r, now_ms);
+  } else {
+    // Not one of ours that we can name (no verified token): kept as reported, never suppressing.
+    stored = b.record;
+    stored.seq = next_meta_seq(txn_, dbs_.meta, "next_bounce_seq", 1);
+    if (stored.at_ms == 0)
+      stored.at_ms = now_ms;
+    std::string value;
+    encode_bounce(value, stored);
+    lmdb_put(txn_, dbs_.bounces, seq_key(stored.seq).view(), value, MDB_APPEND);
+    return stored;
+  }
+  note_bounce_for_address(b.address_key, b.suppress, stored, now_ms);
+  return stored;
+}
+
+void RecipientTransitions::note_bounce_for_address(const std::string& address_key, bool suppress,
+                                                   const BounceRecord& record,
+                                                   std::int64_t now_ms) {
+  if (address_key.empty())
+    return;
+  std::string_view existing;
+  if (lmdb_get(txn_, dbs_.suppressions, address_key, existing))
+    return; // already suppressed: keep the first reason
+  if (suppress) {
+    SuppressionEntry entry{address_key, record.kind == "complaint" ? "complaint" : record.reason,
+                           record.source, now_ms};
+    lmdb_put(txn_, dbs_.suppressions, address_key, encode_suppression(entry));
+    lmdb_del(txn_, dbs_.soft_bounces, address_key);
+    return;
+  }
+  if (soft_.count == 0)
+    return;
+  // value: u32 count, i64 first soft bounce (ms) of the current window, little-endian.
+  std::uint32_t count = 0;
+  std::int64_t since = now_ms;
+  std::string_view stored;
+  if (lmdb_get(txn_, dbs_.soft_bounces, address_key, stored) && stored.size() == 12) {
+    std::memcpy(&count, stored.data(), 4);
+    std::memcpy(&since, stored.data() + 4, 8);
+    if (now_ms - since > soft_.window_ms) {
+      count = 0;
+      since = now_ms;
+    }
+  }
+  ++count;
+  if (count >= soft_.count) {
+    SuppressionEntry entry{address_key,
+                           "repeated soft bounces (" + std::to_string(count) +
+                               ", last: " + record.reason + ")",
+                           record.source, now_ms};
+    lmdb_put(txn_, dbs_.suppressions, address_key, encode_suppression(entry));
+    lmdb_del(txn_, dbs_.soft_bounces, address_key);
+    return;
+  }
+  std::string value(12, '\0');
+  std::memcpy(value.data(), &count, 4);
+  std::memcpy(value.data() + 4, &since, 8);
+  lmdb_put(txn_, dbs_.soft_bounces, address_key, value);
+}
+
+BounceRecord RecipientTransitions::store_bounce(BounceRecord bounce, const CampaignSlot& slot,
+                                                const RecipientView& view, std::int64_t now_ms) {
   bounce.seq = next_meta_seq(txn_, dbs_.meta, "next_bounce_seq", 1);
   if (bounce.campaign.empty())
     bounce.campaign = slot.info.id;
@@ -172,6 +250,7 @@ void RecipientTransitions::store_bounce(BounceRecord bounce, const CampaignSlot&
   std::string value;
   encode_bounce(value, bounce);
   lmdb_put(txn_, dbs_.bounces, seq_key(bounce.seq).view(), value, MDB_APPEND);
+  return bounce;
 }
 
 void RecipientTransitions::cancel_waiting(std::uint32_t campaign_seq, CampaignCounters& counters) {

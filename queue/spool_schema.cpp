@@ -70,6 +70,7 @@ SpoolDbs open_spool_dbs(MDB_env* env, const std::filesystem::path& dir) {
     dbs.in_flight = open_db(txn.get(), "in_flight");
     dbs.suppressions = open_db(txn.get(), "suppressions");
     dbs.bounces = open_db(txn.get(), "bounces");
+    dbs.soft_bounces = open_db(txn.get(), "soft_bounces"); // added later: created when missing
     if (fresh)
       lmdb_put(txn.get(), dbs.meta, "schema", encode_schema_header(kSchemaVersion));
     check_lmdb(txn.commit(), "mdb_txn_commit");

@@ -25,6 +25,7 @@ struct SpoolDbs {
   MDB_dbi in_flight = 0;    // (u32 campaign, u64 seq) -> empty
   MDB_dbi suppressions = 0; // canonical address -> suppression record
   MDB_dbi bounces = 0;      // u64 seq -> bounce record
+  MDB_dbi soft_bounces = 0; // canonical address -> soft bounce count since a time
 };
 
 // Opens (creating on an empty environment) every database in one write transaction and checks or

@@ -52,6 +52,13 @@ Result<Unit> record_outcomes_sync(Spool& spool, std::vector<DeliveryOutcome> out
   });
 }
 
+Result<std::vector<BounceRecord>>
+record_reported_bounces_sync(Spool& spool, std::vector<ReportedBounce> bounces) {
+  return wait_for<std::vector<BounceRecord>>([&](SpoolCallback<std::vector<BounceRecord>> done) {
+    spool.record_reported_bounces(std::move(bounces), std::move(done));
+  });
+}
+
 Result<Unit> put_suppression_sync(Spool& spool, SuppressionEntry entry) {
   return wait_for<Unit>(
       [&](SpoolCallback<Unit> done) { spool.put_suppression(std::move(entry), std::move(done)); });

@@ -146,6 +146,24 @@ struct DeliveryOutcome {
   std::int64_t next_attempt_ms = 0; // deferred: when to retry
   std::optional<BounceRecord>
       bounce; // bounced_*/expired: the record to store (seq/campaign filled in)
+  // With a bounce: the recipient's canonical address. suppress = the address itself is bad (hard
+  // bounce): it goes on the suppression list in the same transaction; else a soft bounce counts
+  // towards SpoolOptions::soft_bounce_limit.
+  std::string address_key;
+  bool suppress = false;
+  // deferred: the reply as a soft record, for the event log only (the spool never stores it).
+  std::optional<BounceRecord> deferral;
+};
+
+// A bounce, complaint or failure notice that arrived after delivery (a DSN, an ARF report): the
+// record to store, and the recipient it names when known (campaign_seq/recipient_seq from a
+// verified VERP token; 0 = unknown, the record is stored on its own).
+struct ReportedBounce {
+  std::uint32_t campaign_seq = 0;
+  std::uint64_t recipient_seq = 0;
+  BounceRecord record;     // kind "hard" | "soft" | "complaint"; source "dsn" | "arf"
+  std::string address_key; // canonical address: suppression / soft-bounce key ("" = neither)
+  bool suppress = false;   // hard bounce or complaint: the address goes on the suppression list
 };
 
 struct SpoolStats {
