@@ -2,6 +2,8 @@
 // Never answers 2xx before the spool's callback reported a durable commit.
 #include "engine/control_api.hpp"
 
+#include "engine/bounce_intake.hpp"
+
 #include <chrono>
 #include <utility>
 
@@ -164,6 +166,11 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
     }
     return respond(method_not_allowed(method, target, "GET, PUT or DELETE"));
   }
+  if (s.size() == 3 && s[1] == "bounces" && s[2] == "raw") {
+    if (method != "POST")
+      return respond(method_not_allowed(method, target, "POST"));
+    return receive_raw_bounce(std::move(body), std::move(respond));
+  }
   if (s.size() == 2 && s[1] == "bounces") {
     if (!get)
       return respond(method_not_allowed(method, target, "GET"));
@@ -188,6 +195,30 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
                                           {"reloaded", true}, {"policy", reloaded.value()}})));
   }
   respond(not_found(method, target));
+}
+
+void ControlApi::receive_raw_bounce(std::string body, Respond respond) {
+  if (!bounce_intake_) {
+    return respond(
+        error_response(make_error(error_code::unavailable, "bounce processing is not available")));
+  }
+  if (body.empty()) {
+    return respond(error_response(
+        make_error(error_code::invalid_request, "the body must be one raw message (a bounce, "
+                                                "complaint or unsubscribe mail), as received")));
+  }
+  bounce_intake_->process(std::move(body), {}, "",
+                          [respond = std::move(respond)](Result<BounceIntakeResult> result) {
+                            if (!result)
+                              return respond(error_response(result.error()));
+                            boost::json::array records;
+                            for (const auto& record : result->stored)
+                              records.push_back(bounce_json(record));
+                            boost::json::object answer{{"type", protocol::to_string(result->type)},
+                                                       {"matched", result->verified},
+                                                       {"records", std::move(records)}};
+                            respond(json_response(202, boost::json::serialize(answer)));
+                          });
 }
 
 void ControlApi::create_campaign(std::string body, Respond respond) {

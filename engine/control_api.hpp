@@ -11,11 +11,14 @@
 
 #include "engine/campaign_merge_fields.hpp"
 #include "engine/delivery_metrics.hpp"
+#include "engine/event_metrics.hpp"
 #include "engine/recipient_upload.hpp"
 #include "protocol/api_requests.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
+
+class BounceIntake;
 
 struct ControlApiOptions {
   protocol::DecodeLimits limits;
@@ -48,6 +51,10 @@ public:
   // The delivery engine's counters and site snapshot (GET /v1/queues, /metrics); null = not
   // running.
   void set_delivery_metrics(const DeliveryMetrics* metrics) { delivery_ = metrics; }
+  // Event log and webhook counters for /metrics; null = no event log.
+  void set_event_metrics(const EventMetrics* metrics) { events_ = metrics; }
+  // POST /v1/bounces/raw: a bounce, complaint or unsubscribe message a CRM collected.
+  void set_bounce_intake(BounceIntake* intake) { bounce_intake_ = intake; }
   // POST /v1/policy/reload: the summary of the new policy, or why the old one stays.
   void set_policy_reload(std::function<Result<std::string>()> reload) {
     reload_policy_ = std::move(reload);
@@ -59,6 +66,7 @@ public:
 
 private:
   void create_campaign(std::string body, Respond respond);
+  void receive_raw_bounce(std::string body, Respond respond);
   void send_message(std::string body, Respond respond);
   void change_campaign_state(const std::string& id, const std::string& action, Respond respond);
   void put_suppression(const std::string& address, std::string body, Respond respond);
@@ -76,7 +84,9 @@ private:
   queue::Spool& spool_;
   ControlApiOptions options_;
   const DeliveryMetrics* delivery_ = nullptr;
+  const EventMetrics* events_ = nullptr;
   std::function<Result<std::string>()> reload_policy_;
+  BounceIntake* bounce_intake_ = nullptr;
   CampaignMergeFields merge_fields_;
 };
 

@@ -122,6 +122,8 @@ ControlResponse ControlApi::metrics() const {
     out << "volley_recipients{state=\"" << name << "\"} " << value << "\n";
   }
   out << delivery_metrics_text();
+  if (events_)
+    out << events_->prometheus_text();
   return ControlResponse{200, out.str(), "text/plain; version=0.0.4"};
 }
 

@@ -12,10 +12,13 @@
 #include <unistd.h>
 #include <vector>
 
+#include "engine/bounce_intake.hpp"
+#include "engine/bounce_listener.hpp"
 #include "engine/control_api.hpp"
 #include "engine/control_server.hpp"
 #include "engine/control_token.hpp"
 #include "engine/delivery_scheduler.hpp"
+#include "engine/event_pipeline.hpp"
 #include "engine/rate_policy_reloader.hpp"
 #include "engine/secret_file.hpp"
 #include "queue/spool.hpp"
@@ -31,6 +34,8 @@ queue::SpoolOptions spool_options(const policy::DaemonConfig& config) {
   o.max_requests_per_commit = config.spool.max_batch;
   o.durable = config.spool.durable;
   o.default_expires_after_s = config.spool.expires_after_s;
+  o.soft_bounce_limit = static_cast<std::uint32_t>(config.bounces.soft_bounce_limit);
+  o.soft_bounce_window_s = config.bounces.soft_bounce_window_s;
   return o;
 }
 
@@ -69,7 +74,8 @@ std::shared_ptr<const SenderIdentity> sender_identity(const policy::DaemonConfig
                                                 helo_name);
 }
 
-DeliveryOptions delivery_options(const policy::DaemonConfig& config) {
+DeliveryOptions delivery_options(const policy::DaemonConfig& config,
+                                 std::shared_ptr<const SenderIdentity> identity) {
   const policy::DeliveryConfig& c = config.delivery;
   const std::vector<policy::DkimDomainConfig>& dkim = config.dkim;
   DeliveryOptions o;
@@ -93,7 +99,7 @@ DeliveryOptions delivery_options(const policy::DaemonConfig& config) {
   o.render_threads = c.render_threads;
   if (!dkim.empty())
     o.dkim = std::make_shared<const DkimMessageSigner>(dkim);
-  o.identity = sender_identity(config, o.helo_name);
+  o.identity = std::move(identity);
   o.expires_after_s = config.spool.expires_after_s;
   return o;
 }
@@ -126,9 +132,11 @@ DnsOptions dns_options(const policy::DnsConfig& c) {
 class DeliveryRunner {
 public:
   DeliveryRunner(const policy::DaemonConfig& config, queue::Spool& spool,
-                 std::shared_ptr<const policy::RatePolicy> rate_policy)
+                 std::shared_ptr<const policy::RatePolicy> rate_policy,
+                 std::shared_ptr<const SenderIdentity> identity)
       : work_(boost::asio::make_work_guard(io_)),
-        scheduler_(io_, spool, config.delivery, with_policy(delivery_options(config), rate_policy),
+        scheduler_(io_, spool, config.delivery,
+                   with_policy(delivery_options(config, std::move(identity)), rate_policy),
                    dns_options(config.dns), metrics_) {}
   static DeliveryOptions with_policy(DeliveryOptions options,
                                      std::shared_ptr<const policy::RatePolicy> policy) {
@@ -184,7 +192,26 @@ void run_daemon(const policy::DaemonConfig& config,
   }
 
   boost::asio::io_context io(static_cast<int>(config.control.threads));
+  // Who we send as (VERP key, header settings): delivery signs with it, bounce intake verifies.
+  std::string helo = config.delivery.helo_name.empty() ? host_name() : config.delivery.helo_name;
+  auto identity = sender_identity(config, helo);
+  BounceIntake bounce_intake(*spool, identity);
+  std::unique_ptr<BounceListener> bounce_listener;
+  if (!config.bounces.listen.empty()) {
+    BounceListenerOptions listener_options;
+    listener_options.listen = config.bounces.listen;
+    listener_options.hostname = helo;
+    listener_options.max_message_size = config.bounces.max_message_size;
+    listener_options.max_messages_per_minute =
+        static_cast<std::uint32_t>(config.bounces.max_messages_per_minute);
+    bounce_listener = std::make_unique<BounceListener>(listener_options, bounce_intake);
+    bounce_listener->start();
+  }
+
   ControlApi api(*spool, api_options(config));
+  api.set_bounce_intake(&bounce_intake);
+  EventPipeline events(config.events); // event log + CRM webhook ([events])
+  api.set_event_metrics(&events.metrics());
   ControlServerOptions server_options;
   server_options.listen = config.control.listen;
   server_options.unix_socket = config.control.socket;
@@ -200,11 +227,12 @@ void run_daemon(const policy::DaemonConfig& config,
 
   std::unique_ptr<DeliveryRunner> delivery;
   if (config.delivery.enabled) {
-    delivery = std::make_unique<DeliveryRunner>(config, *spool, rate_policy);
+    delivery = std::make_unique<DeliveryRunner>(config, *spool, rate_policy, identity);
     policy_reloader.on_reload([runner = delivery.get()](auto policy) {
       runner->scheduler().set_rate_policy(std::move(policy));
     });
     api.set_delivery_metrics(&delivery->metrics());
+    delivery->scheduler().set_event_log(events.log());
     delivery->start();
     spdlog::info("delivery engine started: {} route(s), {} DNS server(s) ({}), helo {}",
                  config.delivery.routes.size(), config.dns.servers.size(),
@@ -234,6 +262,8 @@ void run_daemon(const policy::DaemonConfig& config,
                  signal_number);
     server.stop();
     reload_signal.cancel();
+    if (bounce_listener)
+      bounce_listener->stop();
     if (!delivery) {
       io.stop();
       return;
@@ -257,6 +287,7 @@ void run_daemon(const policy::DaemonConfig& config,
     t.join();
   if (delivery)
     delivery->join();
+  events.stop(); // every committed outcome's event is written; the webhook cursor keeps its place
   spool->stop();
   spdlog::info("volleyd stopped; spool closed cleanly");
 }

@@ -1,45 +1,15 @@
-// Reply → outcome mapping (see delivery_outcome.hpp). The enhanced status code decides the category
-// when present; otherwise the basic code and a few well-known words in the text.
+// Reply → outcome mapping (see delivery_outcome.hpp). Categories and hard/soft come from the same
+// classifier as asynchronous bounces (protocol/bounce_report.hpp), so both make the same record.
 #include "engine/delivery_outcome.hpp"
 
 #include <algorithm>
 
 #include "engine/prepared_message.hpp"
+#include "protocol/address.hpp"
+#include "protocol/bounce_report.hpp"
 
 namespace volley::engine {
 namespace {
-
-// "c.sss.ddd" → subject and detail as numbers; -1 when the status is not in that form.
-struct EnhancedParts {
-  int subject = -1;
-  int detail = -1;
-};
-
-EnhancedParts split_enhanced(std::string_view e) {
-  EnhancedParts parts;
-  auto first_dot = e.find('.');
-  if (first_dot == std::string_view::npos)
-    return parts;
-  auto second_dot = e.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos)
-    return parts;
-  auto number = [](std::string_view digits) {
-    if (digits.empty() || digits.size() > 3)
-      return -1;
-    int value = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9')
-        return -1;
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  };
-  parts.subject = number(e.substr(first_dot + 1, second_dot - first_dot - 1));
-  parts.detail = number(e.substr(second_dot + 1));
-  if (parts.subject < 0 || parts.detail < 0)
-    parts = {};
-  return parts;
-}
 
 std::string enhanced_or_default(const protocol::SmtpReply& reply) {
   if (!reply.enhanced.empty())
@@ -80,42 +50,12 @@ std::int64_t next_attempt_ms(const RetryPolicy& retry, std::uint16_t attempts_be
 }
 
 std::string bounce_category(const protocol::SmtpReply& reply) {
-  auto [subject, detail] = split_enhanced(reply.enhanced);
-  if (subject >= 0) {
-    auto at = [&](int s, int d) { return subject == s && detail == d; };
-    if (at(1, 7) || at(1, 8)) // the sender's address was refused, not the recipient's
-      return "policy";
-    if (at(1, 1) || at(1, 6) || at(1, 3))
-      return "bad_mailbox";
-    if (at(1, 2) || at(1, 10))
-      return "bad_domain";
-    if (at(2, 2))
-      return "mailbox_full";
-    if (at(3, 4) || at(2, 3))
-      return "message_too_large";
-    if (at(7, 1) && reply.text.find("spam") != std::string::npos)
-      return "spam";
-    if (subject == 7)
-      return "policy";
-    if (at(4, 7) || (subject == 4 && reply.text.find("expired") != std::string::npos))
-      return "expired";
-    if (subject == 4)
-      return "routing";
-    if (subject == 5 || subject == 6)
-      return "protocol";
-  }
-  switch (reply.code) {
-  case 550:
-  case 551:
-  case 553:
-    return "bad_mailbox";
-  case 552:
-    return "mailbox_full";
-  case 554:
-    return "policy";
-  default:
-    return "other";
-  }
+  return protocol::classify_bounce(reply.enhanced, reply.code, reply.text).reason;
+}
+
+static std::string canonical_address(std::string_view address) {
+  auto mailbox = protocol::parse_mailbox(address);
+  return mailbox ? mailbox->canonical() : std::string(address);
 }
 
 queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::SmtpReply& reply,
@@ -129,8 +69,15 @@ queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::Smtp
     return o;
   }
   if (reply.permanent()) {
-    o.kind = queue::OutcomeKind::bounced_hard;
-    o.bounce = bounce_record(job, reply, remote_mta, "hard", now_ms);
+    // Final either way; only a bad address (user or host unknown, moved) is a hard bounce that
+    // suppresses it. A refusal of the message or the sender (policy, spam, size) is soft.
+    protocol::BounceClassification c =
+        protocol::classify_bounce(reply.enhanced, reply.code, reply.text);
+    o.kind = c.hard ? queue::OutcomeKind::bounced_hard : queue::OutcomeKind::bounced_soft;
+    o.bounce = bounce_record(job, reply, remote_mta, c.hard ? "hard" : "soft", now_ms);
+    o.bounce->reason = c.reason;
+    o.address_key = canonical_address(job.recipient.address);
+    o.suppress = c.hard;
     return o;
   }
   std::int64_t next = next_attempt_ms(retry, job.recipient.attempts, now_ms);
@@ -145,10 +92,12 @@ queue::DeliveryOutcome make_outcome(const DeliveryJob& job, const protocol::Smtp
     record.reason = "expired";
     record.diagnostic = "expired after the last attempt: " + record.diagnostic;
     o.bounce = std::move(record);
+    o.address_key = canonical_address(job.recipient.address); // counts as a soft bounce
     return o;
   }
   o.kind = queue::OutcomeKind::deferred;
   o.next_attempt_ms = next;
+  o.deferral = bounce_record(job, reply, remote_mta, "soft", now_ms); // for the event log only
   return o;
 }
 

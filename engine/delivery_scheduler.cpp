@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "engine/outcome_events.hpp"
 #include "engine/prepared_message.hpp"
 #include "protocol/address.hpp"
 
@@ -50,6 +51,10 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
     threads = std::max(1u, std::thread::hardware_concurrency());
   renderers_ = std::make_unique<boost::asio::thread_pool>(threads);
   context_.renderers = renderers_.get();
+  batcher_.on_committed([this](const std::vector<queue::DeliveryOutcome>& batch) {
+    if (events_)
+      events_->committed(batch);
+  });
   batcher_.on_commit([this] {
     if (stopping_)
       check_stopped();
@@ -60,6 +65,10 @@ DeliveryScheduler::~DeliveryScheduler() {
   // Tasks still queued are dropped; running ones finish (their results are never handled).
   renderers_->stop();
   renderers_->join();
+}
+
+void DeliveryScheduler::set_event_log(EventLog* log) {
+  events_ = log && log->wants_any() ? std::make_unique<OutcomeEvents>(*log) : nullptr;
 }
 
 void DeliveryScheduler::set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy) {
@@ -128,6 +137,8 @@ void DeliveryScheduler::on_claimed(std::vector<queue::ClaimedRecipient> claimed)
 }
 
 void DeliveryScheduler::dispatch(queue::ClaimedRecipient recipient, std::int64_t now_ms) {
+  if (events_)
+    events_->track(recipient);
   DeliveryJob job;
   job.claimed_ms = now_ms;
   job.domain = lower_domain(recipient.address);

@@ -25,6 +25,9 @@
 
 namespace volley::engine {
 
+class EventLog;
+class OutcomeEvents;
+
 class DeliveryScheduler {
 public:
   DeliveryScheduler(boost::asio::io_context& io, queue::Spool& spool,
@@ -37,6 +40,8 @@ public:
   const DeliveryOptions& options() const { return context_.options; } // fixed after construction
   // Any thread: the new rate policy takes effect on the delivery thread (sites re-resolved).
   void set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy);
+  // Before start(): committed outcomes become events in log (null = no events).
+  void set_event_log(EventLog* log);
 
 private:
   void claim();
@@ -57,6 +62,7 @@ private:
   DestinationRouter router_;
   OutcomeBatcher batcher_;
   PreparedMessageCache messages_;
+  std::unique_ptr<OutcomeEvents> events_; // committed outcomes -> event log (null = none)
   // Declared after everything its tasks reach (context_, the io_context): joined first.
   std::unique_ptr<boost::asio::thread_pool> renderers_;
   boost::asio::steady_timer claim_timer_;

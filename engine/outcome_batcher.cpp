@@ -40,6 +40,8 @@ void OutcomeBatcher::flush() {
     boost::asio::post(io_, [this, batch, ok = result.ok(),
                             error = result.ok() ? Error{} : result.error()]() mutable {
       --commits_running_;
+      if (ok && on_committed_)
+        on_committed_(*batch);
       if (!ok) {
         ++failed_commits_;
         spdlog::error("recording {} delivery outcome(s) failed: {} ({}); retrying in 1 s",

@@ -25,6 +25,9 @@ public:
   bool drained() const { return buffered_.empty() && commits_running_ == 0; }
   // Called (on the io_context) each time a commit finishes.
   void on_commit(std::function<void()> callback) { on_commit_ = std::move(callback); }
+  // Called (on the io_context) with each batch once the spool has committed it.
+  using CommittedCallback = std::function<void(const std::vector<queue::DeliveryOutcome>&)>;
+  void on_committed(CommittedCallback callback) { on_committed_ = std::move(callback); }
   std::uint64_t failed_commits() const { return failed_commits_; }
 
 private:
@@ -38,6 +41,7 @@ private:
   std::size_t commits_running_ = 0;
   std::uint64_t failed_commits_ = 0;
   std::function<void()> on_commit_;
+  CommittedCallback on_committed_;
 };
 
 } // namespace volley::engine

@@ -88,4 +88,50 @@ protocol::BulkHeaderFields SenderIdentity::campaign_fields(const queue::Campaign
   return fields;
 }
 
+namespace {
+
+std::optional<protocol::VerpFields>
+decode_local_part(const protocol::VerpKey& key, std::string_view prefix, std::string_view address) {
+  std::string_view local = address;
+  if (!local.empty() && local.front() == '<')
+    local.remove_prefix(1);
+  if (std::size_t at = local.rfind('@'); at != std::string_view::npos)
+    local = local.substr(0, at);
+  auto fields = protocol::decode_verp(key, prefix, "", local);
+  if (!fields)
+    return std::nullopt;
+  return fields.value();
+}
+
+} // namespace
+
+std::optional<protocol::VerpFields>
+SenderIdentity::decode_bounce_address(std::string_view address) const {
+  auto fields = decode_local_part(key_, verp_.prefix, address);
+  if (!fields || fields->recipient_seq == 0)
+    return std::nullopt;
+  return fields;
+}
+
+std::optional<protocol::VerpFields>
+SenderIdentity::decode_unsubscribe_address(std::string_view address) const {
+  auto fields = decode_local_part(key_, headers_.unsubscribe_prefix, address);
+  if (!fields || fields->recipient_seq != 0)
+    return std::nullopt;
+  return fields;
+}
+
+std::optional<protocol::VerpFields>
+SenderIdentity::decode_message_id(std::string_view message_id) const {
+  // "<token.created@domain>": the token is a VERP token without its prefix.
+  std::string_view id = message_id;
+  if (!id.empty() && id.front() == '<')
+    id.remove_prefix(1);
+  std::size_t dot = id.find('.');
+  if (dot == std::string_view::npos)
+    return std::nullopt;
+  std::string local = verp_.prefix + "-" + std::string(id.substr(0, dot));
+  return decode_local_part(key_, verp_.prefix, local);
+}
+
 } // namespace volley::engine

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,14 @@ public:
   // campaign (recipient_seq 0) or per recipient, and the same on every retry.
   std::string message_id(std::uint32_t campaign_seq, std::int64_t created_ms, std::string_view from,
                          std::uint64_t recipient_seq) const;
+
+  // What an address we sent from (or published) names, checked with the key: a bounce address
+  // (recipient_seq >= 1) or an unsubscribe address (recipient_seq 0). The domain is not checked
+  // (VERP domains follow each campaign's sender); nullopt for anything else or a bad MAC.
+  std::optional<protocol::VerpFields> decode_bounce_address(std::string_view address) const;
+  std::optional<protocol::VerpFields> decode_unsubscribe_address(std::string_view address) const;
+  // The campaign (recipient_seq 0) or recipient a Message-ID we generated names, if any.
+  std::optional<protocol::VerpFields> decode_message_id(std::string_view message_id) const;
 
 private:
   std::string sender_domain(std::string_view from) const;

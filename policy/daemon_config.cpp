@@ -18,6 +18,8 @@
 #include "policy/delivery_config_reader.hpp"
 #include "policy/dkim_config_reader.hpp"
 #include "policy/dns_config_reader.hpp"
+#include "policy/bounces_config.hpp"
+#include "policy/events_config.hpp"
 #include "policy/listen_address.hpp"
 #include "policy/sender_identity_config.hpp"
 
@@ -44,6 +46,8 @@ std::vector<SectionSchema> daemon_schema() {
   schema.push_back(dkim_section_schema());
   for (SectionSchema& section : sender_identity_sections_schema())
     schema.push_back(std::move(section));
+  schema.push_back(events_section_schema());
+  schema.push_back(bounces_section_schema());
   return schema;
 }
 
@@ -212,6 +216,9 @@ void resolve_paths(DaemonConfig& config, std::string_view base_dir) {
   resolve_path(config.log.file, base_dir);
   resolve_path(config.delivery.tls_ca_file, base_dir);
   resolve_path(config.verp.secret_file, base_dir);
+  resolve_path(config.events.log_file, base_dir);
+  resolve_path(config.events.webhook_secret_file, base_dir);
+  resolve_path(config.events.webhook_ca_file, base_dir);
   resolve_path(config.policy_file, base_dir);
 }
 
@@ -247,6 +254,8 @@ Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string
   read_dns_section(reader, config.dns);
   read_dkim_section(*root, diagnostics, base_dir, config.dkim);
   read_sender_identity_sections(reader, config.verp, config.headers);
+  read_events_section(reader, config.events);
+  read_bounces_section(reader, config.bounces);
   resolve_paths(config, base_dir);
   validate_spool(reader, config.spool);
   validate_control(reader, config.control);

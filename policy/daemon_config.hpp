@@ -1,6 +1,7 @@
 // volleyd's daemon configuration (TOML): spool, control listener, limits, logging, delivery, dns,
-// routes, dkim, verp, headers. Loading validates everything (and reads the DKIM key files named in [dkim]) and
-// reports errors as "file:line:column: what — hint". Never touches the network or spool.
+// routes, dkim, verp, headers, events. Loading validates everything (and reads the DKIM key files
+// named in [dkim]) and reports errors as "file:line:column: what — hint". Never touches the network
+// or spool.
 #pragma once
 
 #include <cstdint>
@@ -8,8 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "policy/bounces_config.hpp"
 #include "policy/delivery_config.hpp"
 #include "policy/dkim_config.hpp"
+#include "policy/events_config.hpp"
 #include "policy/sender_identity_config.hpp"
 #include "protocol/result.hpp"
 
@@ -58,6 +61,8 @@ struct DaemonConfig {
   std::vector<DkimDomainConfig> dkim; // [dkim."domain"] tables, keys loaded
   VerpConfig verp;
   HeadersConfig headers;
+  BouncesConfig bounces;
+  EventsConfig events;
   std::string policy_file; // [policy] file: the rate policy (TOML); "" = [delivery] values only
   std::string source;                 // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;

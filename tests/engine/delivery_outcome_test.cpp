@@ -74,7 +74,7 @@ TEST(DeliveryOutcomeTest, PermanentReplyIsAHardBounceRecord) {
   EXPECT_EQ(b.kind, "hard");
   EXPECT_EQ(b.status, "5.1.1");
   EXPECT_EQ(b.smtp_code, 550);
-  EXPECT_EQ(b.reason, "bad_mailbox");
+  EXPECT_EQ(b.reason, "user_unknown");
   EXPECT_EQ(b.remote_mta, "mx.a.test");
   EXPECT_EQ(b.source, "sync");
   EXPECT_EQ(b.recipient, "ann@a.test");
@@ -82,6 +82,9 @@ TEST(DeliveryOutcomeTest, PermanentReplyIsAHardBounceRecord) {
   EXPECT_EQ(b.campaign, "spring");
   EXPECT_EQ(b.at_ms, kNow);
   EXPECT_NE(b.diagnostic.find("user unknown"), std::string::npos);
+  // The address itself is bad: it goes on the suppression list (canonical form).
+  EXPECT_TRUE(o.suppress);
+  EXPECT_EQ(o.address_key, "ann@a.test");
 }
 
 TEST(DeliveryOutcomeTest, PermanentReplyWithoutEnhancedCodeGetsAGenericStatus) {
@@ -89,24 +92,42 @@ TEST(DeliveryOutcomeTest, PermanentReplyWithoutEnhancedCodeGetsAGenericStatus) {
                         kRetry, kNow);
   ASSERT_TRUE(o.bounce.has_value());
   EXPECT_EQ(o.bounce->status, "5.0.0");
-  EXPECT_EQ(o.bounce->reason, "policy");
+  // Final for this message, but nothing says the address is bad: a soft bounce, not suppressed.
+  EXPECT_EQ(o.kind, queue::OutcomeKind::bounced_soft);
+  EXPECT_EQ(o.bounce->kind, "soft");
+  EXPECT_FALSE(o.suppress);
+  EXPECT_EQ(o.address_key, "ann@a.test") << "soft bounces are counted per address";
 }
 
-TEST(DeliveryOutcomeTest, CategoriesFollowTheEnhancedStatus) {
-  auto category = [](const char* enhanced, const char* text = "") {
-    return bounce_category(SmtpReply::synthesized(550, enhanced, text));
+TEST(DeliveryOutcomeTest, OnlyABadAddressIsAHardBounce) {
+  struct Case {
+    const char* enhanced;
+    const char* text;
+    const char* reason;
+    bool hard;
   };
-  EXPECT_EQ(category("5.1.1"), "bad_mailbox");
-  EXPECT_EQ(category("5.1.2"), "bad_domain");
-  EXPECT_EQ(category("5.1.10"), "bad_domain");
-  EXPECT_EQ(category("5.2.2"), "mailbox_full");
-  EXPECT_EQ(category("5.3.4"), "message_too_large");
-  EXPECT_EQ(category("5.7.1", "message looks like spam"), "spam");
-  EXPECT_EQ(category("5.7.26"), "policy");
-  EXPECT_EQ(category("5.4.4"), "routing");
-  EXPECT_EQ(category("5.5.2"), "protocol");
-  EXPECT_EQ(category("5.1.8"), "policy"); // the sender was refused, not the recipient
-  EXPECT_EQ(category("5.1.7"), "policy");
+  const Case cases[] = {
+      {"5.1.1", "", "user_unknown", true},
+      {"5.1.2", "", "host_unknown", true},
+      {"5.1.10", "", "not_accepting", true},
+      {"5.2.2", "", "mailbox_full", false},
+      {"5.3.4", "", "message_too_large", false},
+      {"5.7.1", "message looks like spam", "spam", false},
+      {"5.7.26", "DMARC policy", "security", false},
+      {"5.1.8", "sender address rejected", "", false}, // the sender was refused, not the recipient
+      {"5.1.7", "bad sender", "", false},
+  };
+  for (const Case& c : cases) {
+    auto o = make_outcome(job_with(0, kFarFuture), SmtpReply::synthesized(550, c.enhanced, c.text),
+                          "mx", kRetry, kNow);
+    ASSERT_TRUE(o.bounce.has_value()) << c.enhanced;
+    EXPECT_EQ(o.kind, c.hard ? queue::OutcomeKind::bounced_hard : queue::OutcomeKind::bounced_soft)
+        << c.enhanced;
+    EXPECT_EQ(o.suppress, c.hard) << c.enhanced;
+    if (*c.reason)
+      EXPECT_EQ(o.bounce->reason, c.reason) << c.enhanced;
+    EXPECT_EQ(bounce_category(SmtpReply::synthesized(550, c.enhanced, c.text)), o.bounce->reason);
+  }
 }
 
 TEST(DeliveryOutcomeTest, ReturnedAndSuppressedCarryNoAttempt) {

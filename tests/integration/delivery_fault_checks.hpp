@@ -114,7 +114,7 @@ struct ExpectedBounce {
   std::string kind;                // "hard" | "soft"
   std::string status;              // "5.1.1"
   int smtp_code = 0;               // 550
-  std::string reason;              // "bad_mailbox"
+  std::string reason;              // "user_unknown"
   std::string diagnostic_contains; // the sink's reply text
 };
 inline void expect_bounce(const boost::json::object& b, const ExpectedBounce& want,
@@ -240,7 +240,8 @@ struct Scenario {
   std::int64_t injected = 0; // how often the sink must have injected it
   std::size_t deferrals = 0; // deferred attempts in total (sum of stored attempts - recipients)
   std::string log_text;      // a daemon log line names the sink and this ("" = not checked)
-  // Recipients whose address contains `bounce_marker` must end bounced_hard with a record like
+  // Recipients whose address contains `bounce_marker` must end bounced (hard or soft as the record
+  // says) with a record like
   // `bounce` ("" = none bounce, "@" = all); the others delivered, each arriving exactly once.
   std::string bounce_marker;
   ExpectedBounce bounce;
@@ -295,6 +296,8 @@ inline void check_scenario(const Scenario& s, const ScenarioResult& r, const std
   }
   if (s.marked_expire)
     expect_counts(r.status, {.delivered = delivered.size(), .expired = bounced.size()});
+  else if (s.bounce.kind == "soft")
+    expect_counts(r.status, {.delivered = delivered.size(), .bounced_soft = bounced.size()});
   else
     expect_counts(r.status, {.delivered = delivered.size(), .bounced_hard = bounced.size()});
   EXPECT_EQ(bounced_addresses(r.bounces), bounced);

@@ -41,26 +41,25 @@ Scenario bouncing(const std::string& name, const std::string& fault, const std::
 }
 
 // A 5xx to a RCPT bounces that recipient only; a 5xx to MAIL, DATA or the dot bounces every
-// recipient of the transaction (here all 20: one transaction). Reason categories follow the
-// enhanced status (RFC 3463); a refused sender (5.1.8) is not the recipient's bad mailbox.
-TEST(DeliveryOutcomes, PermanentRepliesBounceHardWithTheServersReply) {
+// recipient of the transaction (here all 20: one transaction). Only a bad address (5.1.1) is a hard
+// bounce; a full mailbox, a refused sender (5.1.8), a refused or oversized message are final for
+// this message but soft: the address stays good.
+TEST(DeliveryOutcomes, PermanentRepliesBounceWithTheServersReply) {
   run_scenarios({
       bouncing("rcpt550", "rcpt:550:rcpt~bad", "rcpt:550", 5, "bad",
-               {"hard", "5.1.1", 550, "bad_mailbox",
+               {"hard", "5.1.1", 550, "user_unknown",
                 "550 5.1.1 Mailbox unavailable: user unknown (volley-sink fault)"},
                4),
       bouncing("rcpt552", "rcpt:552:rcpt~bad", "rcpt:552", 4, "bad",
-               {"hard", "5.2.2", 552, "mailbox_full", "Mailbox full (volley-sink fault)"}, 5),
+               {"soft", "5.2.2", 552, "mailbox_full", "Mailbox full (volley-sink fault)"}, 5),
       bouncing("mail550", "mail:550", "mail:550", 1, "@",
-               {"hard", "5.1.8", 550, "policy", "Sender address rejected (volley-sink fault)"}),
-      bouncing(
-          "data554", "data:554", "data:554", 1, "@",
-          {"hard", "5.7.1", 554, "policy", "554 5.7.1 Transaction failed (volley-sink fault)"}),
-      bouncing(
-          "dot554", "dot:554", "dot:554", 1, "@",
-          {"hard", "5.7.1", 554, "policy", "554 5.7.1 Transaction failed (volley-sink fault)"}),
+               {"soft", "5.1.8", 550, "", "Sender address rejected (volley-sink fault)"}),
+      bouncing("data554", "data:554", "data:554", 1, "@",
+               {"soft", "5.7.1", 554, "", "554 5.7.1 Transaction failed (volley-sink fault)"}),
+      bouncing("dot554", "dot:554", "dot:554", 1, "@",
+               {"soft", "5.7.1", 554, "", "554 5.7.1 Transaction failed (volley-sink fault)"}),
       bouncing("dot552", "dot:552", "dot:552", 1, "@",
-               {"hard", "5.3.4", 552, "message_too_large",
+               {"soft", "5.3.4", 552, "message_too_large",
                 "Message size exceeds fixed limit (volley-sink fault)"}),
   });
 }
@@ -93,6 +92,28 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
 // A recipient put on the suppression list after its campaign was accepted, while it waits for its
 // not_before time, is suppressed at send time: it never reaches the sink and gets no bounce record;
 // the others are delivered once each.
+// A hard bounce (user unknown) puts the address on the suppression list; a soft one (mailbox full)
+// does not; the next campaign to the suppressed address stores it as suppressed, never sends it.
+TEST(DeliveryOutcomes, HardBouncesSuppressTheAddressSoftOnesDoNot) {
+  SinkAndDaemon run({"--fault", "rcpt:550:rcpt~gone", "--fault", "rcpt:552:rcpt~full"});
+  auto client = run.daemon->client();
+  ASSERT_EQ(create_campaign(client, "first", {"ok@s.test", "gone@s.test", "full@s.test"}), 3u);
+  auto status = wait_until_final(client, "first", 3);
+  expect_counts(status, {.delivered = 1, .bounced_hard = 1, .bounced_soft = 1});
+  auto gone = client.request("GET", "/v1/suppressions/gone@s.test");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->status, 200) << gone->body;
+  EXPECT_NE(gone->body.find("user_unknown"), std::string::npos) << gone->body;
+  EXPECT_NE(gone->body.find("\"sync\""), std::string::npos) << gone->body;
+  auto full = client.request("GET", "/v1/suppressions/full@s.test");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->status, 404) << full->body;
+
+  ASSERT_EQ(create_campaign(client, "second", {"gone@s.test", "full@s.test"}), 2u);
+  status = wait_until_final(client, "second", 2);
+  expect_counts(status, {.bounced_soft = 1, .suppressed = 1});
+}
+
 TEST(DeliveryOutcomes, SuppressionAddedWhileQueuedStopsThatRecipientAtSendTime) {
   SinkAndDaemon run({});
   auto client = run.daemon->client();

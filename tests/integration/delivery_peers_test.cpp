@@ -341,9 +341,10 @@ TEST(DeliveryPeers, OpensOneConnectionAtATimeWhenTheSiteIsLimitedToOne) {
   EXPECT_EQ(recorded_recipients(sink.records()), once_each(recipients));
 }
 
-// ---- 4. SIZE: a permanent refusal is a hard bounce; nothing is lost ----
+// ---- 4. SIZE: a permanent refusal of the message is final (a soft bounce: the address is
+// good); nothing is lost ----
 
-TEST(DeliveryPeers, MessageOverThePeersSizeLimitIsBouncedHard) {
+TEST(DeliveryPeers, MessageOverThePeersSizeLimitIsBouncedFinally) {
   VolleySinkProcess sink({.args = {"--max-message-size", "1000"}, .record = true});
   sink.start();
   VolleydProcess daemon(delivering_to(sink.address()));
@@ -357,22 +358,22 @@ TEST(DeliveryPeers, MessageOverThePeersSizeLimitIsBouncedHard) {
   ASSERT_EQ(create_campaign(client, "small", small_rcpts), 3u);
 
   const auto big_status = await_campaign(
-      client, "big", [](const auto& s) { return settled(s) && count_of(s, "bounced_hard") == 3; },
+      client, "big", [](const auto& s) { return settled(s) && count_of(s, "bounced_soft") == 3; },
       kDeadline);
   ASSERT_TRUE(big_status.is_object());
-  expect_only(big_status, {{"bounced_hard", 3}});
+  expect_only(big_status, {{"bounced_soft", 3}});
   const auto small_status = await_campaign(
       client, "small", [](const auto& s) { return settled(s) && all_delivered(s, 3); }, kDeadline);
   ASSERT_TRUE(small_status.is_object());
   expect_only(small_status, {{"delivered", 3}});
 
   // RFC 1870 §6.1 / RFC 3463: a message larger than the server's fixed SIZE is a permanent
-  // failure, 552 5.3.4, reported as a hard bounce per recipient.
+  // failure, 552 5.3.4, reported per recipient — about the message, not the address: soft.
   const auto bounces = campaign_bounces(client, "big");
   ASSERT_EQ(bounces.size(), 3u);
   std::set<std::string> bounced;
   for (const auto& record : bounces) {
-    EXPECT_EQ(record.at("kind").as_string(), "hard");
+    EXPECT_EQ(record.at("kind").as_string(), "soft");
     EXPECT_EQ(record.at("smtp_code").to_number<int>(), 552);
     EXPECT_EQ(record.at("status").as_string(), "5.3.4");
     EXPECT_EQ(record.at("reason").as_string(), "message_too_large");
@@ -418,10 +419,10 @@ TEST(DeliveryPeers, SizeRefusalOnAnIdleConnectionIsReportedAtOnceAndKeepsIt) {
   const std::string big = simple_message("Too big") + std::string(3000, 'x') + "\r\n";
   ASSERT_EQ(create_campaign(client, "big", {"b@idle.test"}, big), 1u);
   status = await_campaign(
-      client, "big", [](const auto& s) { return settled(s) && count_of(s, "bounced_hard") == 1; },
+      client, "big", [](const auto& s) { return settled(s) && count_of(s, "bounced_soft") == 1; },
       seconds(30));
   ASSERT_TRUE(status.is_object());
-  expect_only(status, {{"bounced_hard", 1}});
+  expect_only(status, {{"bounced_soft", 1}});
   // 3. The same connection goes on with the next message.
   ASSERT_EQ(create_campaign(client, "after", {"c@idle.test"}), 1u);
   status = await_campaign(

@@ -37,6 +37,8 @@ TEST(DaemonConfig, EmbeddedDefaultWithBaseDirDiffersOnlyInPaths) {
   expected.control.socket = "/srv/volley/var/run/volley.sock";
   expected.control.token_file = "/srv/volley/var/control.token";
   expected.verp.secret_file = "/srv/volley/var/verp.secret";
+  expected.events.log_file = "/srv/volley/var/events/events.jsonl";
+  expected.events.webhook_secret_file = "/srv/volley/var/webhook.secret";
   EXPECT_EQ(*parsed, expected);
 }
 
@@ -116,7 +118,8 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
             "t.toml:1:2: unknown section [spol] — did you mean [spool]?");
   EXPECT_EQ(parse_error("\n[database]\n"),
             "t.toml:2:2: unknown section [database] — valid sections: [spool], [control], "
-            "[limits], [log], [policy], [delivery], [dns], [routes], [dkim], [verp], [headers]");
+            "[limits], [log], [policy], [delivery], [dns], [routes], [dkim], [verp], [headers], "
+            "[events], [bounces]");
   EXPECT_EQ(parse_error("[spool]\n  max_sise = 5\n"),
             "t.toml:2:3: unknown key `max_sise` in [spool] — did you mean `max_size`?");
   EXPECT_EQ(parse_error("[spool]\nMax_Size = 5\n"),
@@ -131,7 +134,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
   EXPECT_EQ(parse_error("verbose = true\n"),
             "t.toml:1:1: unknown key `verbose` outside any section — settings belong in a "
             "section: [spool], [control], [limits], [log], [policy], [delivery], [dns], [routes], "
-            "[dkim], [verp], [headers]");
+            "[dkim], [verp], [headers], [events], [bounces]");
   EXPECT_EQ(parse_error("spool = 5\n"),
             "t.toml:1:9: `spool` must be a section, got integer — write [spool] on its own line, "
             "followed by its keys");
