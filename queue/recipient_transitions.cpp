@@ -178,14 +178,7 @@ BounceRecord RecipientTransitions::record_reported(const ReportedBounce& b, std:
     stored = store_bounce(b.record, slot, r, now_ms);
   } else {
     // Not one of ours that we can name (no verified token): kept as reported, never suppressing.
-    stored = b.record;
-    stored.seq = next_meta_seq(txn_, dbs_.meta, "next_bounce_seq", 1);
-    if (stored.at_ms == 0)
-      stored.at_ms = now_ms;
-    std::string value;
-    encode_bounce(value, stored);
-    lmdb_put(txn_, dbs_.bounces, seq_key(stored.seq).view(), value, MDB_APPEND);
-    return stored;
+    return append_bounce(b.record, now_ms);
   }
   note_bounce_for_address(b.address_key, b.suppress, stored, now_ms);
   return stored;
@@ -238,13 +231,17 @@ void RecipientTransitions::note_bounce_for_address(const std::string& address_ke
 
 BounceRecord RecipientTransitions::store_bounce(BounceRecord bounce, const CampaignSlot& slot,
                                                 const RecipientView& view, std::int64_t now_ms) {
-  bounce.seq = next_meta_seq(txn_, dbs_.meta, "next_bounce_seq", 1);
   if (bounce.campaign.empty())
     bounce.campaign = slot.info.id;
   if (bounce.recipient.empty())
     bounce.recipient.assign(view.address);
   if (bounce.recipient_id.empty())
     bounce.recipient_id.assign(view.crm_id);
+  return append_bounce(std::move(bounce), now_ms);
+}
+
+BounceRecord RecipientTransitions::append_bounce(BounceRecord bounce, std::int64_t now_ms) {
+  bounce.seq = next_meta_seq(txn_, dbs_.meta, "next_bounce_seq", 1);
   if (bounce.at_ms == 0)
     bounce.at_ms = now_ms;
   std::string value;

@@ -55,6 +55,8 @@ private:
   // A hard bounce suppresses the address; a soft one counts, and enough of them suppress it too.
   void note_bounce_for_address(const std::string& address_key, bool suppress,
                                const BounceRecord& record, std::int64_t now_ms);
+  // Assigns the next bounce seq (and the time, if unset) and appends the record.
+  BounceRecord append_bounce(BounceRecord bounce, std::int64_t now_ms);
   BounceRecord store_bounce(BounceRecord bounce, const CampaignSlot& slot,
                             const RecipientView& view, std::int64_t now_ms);
 
