@@ -9,8 +9,30 @@
 namespace volley::policy {
 namespace {
 
-std::string_view type_name(toml::node_type type) {
-  switch (type) {
+SourcePosition position_of(const toml::source_region& region) {
+  return SourcePosition{std::max<std::uint32_t>(region.begin.line, 1),
+                        std::max<std::uint32_t>(region.begin.column, 1)};
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string section_list(const std::vector<SectionSchema>& schema) {
+  std::string out;
+  for (const SectionSchema& section : schema) {
+    if (!out.empty())
+      out += ", ";
+    out += "[" + std::string(section.name) + "]";
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view toml_type_name(const toml::node& node) {
+  switch (node.type()) {
   case toml::node_type::table:
     return "table";
   case toml::node_type::array:
@@ -33,28 +55,6 @@ std::string_view type_name(toml::node_type type) {
     return "nothing";
   }
 }
-
-SourcePosition position_of(const toml::source_region& region) {
-  return SourcePosition{std::max<std::uint32_t>(region.begin.line, 1),
-                        std::max<std::uint32_t>(region.begin.column, 1)};
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string section_list(const std::vector<SectionSchema>& schema) {
-  std::string out;
-  for (const SectionSchema& section : schema) {
-    if (!out.empty())
-      out += ", ";
-    out += "[" + std::string(section.name) + "]";
-  }
-  return out;
-}
-
-} // namespace
 
 std::string key_name(std::string_view section, std::string_view key) {
   return "`" + std::string(section) + "." + std::string(key) + "`";
@@ -89,8 +89,7 @@ void ConfigTableReader::check_names() {
                                     : hint);
     } else if (!node.is_table()) {
       diagnostics_.add(position_of(node.source()),
-                       "`" + name + "` must be a section, got " +
-                           std::string(type_name(node.type())),
+                       "`" + name + "` must be a section, got " + std::string(toml_type_name(node)),
                        "write [" + name + "] on its own line, followed by its keys");
     } else if (!known->any_keys) {
       check_section_keys(*known, *node.as_table());
@@ -174,7 +173,7 @@ void ConfigTableReader::report_wrong_type(std::string_view section, std::string_
                                           std::string_view hint) {
   report(section, key,
          key_name(section, key) + " must be " + std::string(expected) + ", got " +
-             std::string(type_name(node.type())),
+             std::string(toml_type_name(node)),
          hint);
 }
 
@@ -294,7 +293,7 @@ void ConfigTableReader::read_string_list(std::string_view section, std::string_v
       all_strings = false;
       report_at(at, section, key,
                 key_name(section, key) + " entry " + std::to_string(i + 1) +
-                    " must be a string, got " + std::string(type_name(element.type())),
+                    " must be a string, got " + std::string(toml_type_name(element)),
                 element_hint);
       continue;
     }
@@ -338,7 +337,7 @@ void ConfigTableReader::read_string_map(std::string_view section, std::string_vi
     }
     report_at(key_at, section, key,
               map_name(section, key) + " entry \"" + std::string(name.str()) +
-                  "\" must be a string, got " + std::string(type_name(node.type())),
+                  "\" must be a string, got " + std::string(toml_type_name(node)),
               hint);
   }
   // toml++ iterates keys in name order; callers get the entries in file order.

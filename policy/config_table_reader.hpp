@@ -37,6 +37,9 @@ struct ConfigMapEntry {
   SourcePosition value_at;
 };
 
+// "table", "array", "string", "integer", "floating-point number", ... for error messages.
+std::string_view toml_type_name(const toml::node& node);
+
 class ConfigTableReader {
 public:
   ConfigTableReader(const toml::table& root, std::vector<SectionSchema> schema,

@@ -49,38 +49,6 @@ const std::array<TimeoutKey, 6> timeout_keys{{
      "use 0s to 24h for resting a site whose MX hosts all failed, e.g. \"1m\""},
 }};
 
-std::optional<TlsMode> tls_mode_named(std::string_view name) {
-  for (TlsMode mode : tls_modes) {
-    if (name == to_string(mode))
-      return mode;
-  }
-  return std::nullopt;
-}
-
-// Unknown TLS mode: "did you mean", also for Postfix's smtp_tls_security_level names.
-std::string tls_mode_hint(std::string_view text) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> postfix_names{
-      {{"none", "off"},
-       {"may", "opportunistic"},
-       {"encrypt", "require"},
-       {"secure", "verify"},
-       {"dane", "verify"}}};
-  std::string suggestion;
-  for (const auto& [postfix, ours] : postfix_names) {
-    if (text == postfix)
-      suggestion = ours;
-  }
-  if (suggestion.empty()) {
-    std::vector<std::string_view> names;
-    for (TlsMode mode : tls_modes)
-      names.emplace_back(to_string(mode));
-    suggestion = closest_name(text, names);
-  }
-  std::string list = "(modes: " + std::string(tls_modes_list) + ")";
-  return suggestion.empty() ? "use one of " + std::string(tls_modes_list)
-                            : "did you mean \"" + suggestion + "\"? " + list;
-}
-
 void read_counts(ConfigTableReader& reader, DeliveryConfig& config) {
   std::uint64_t port = config.smtp_port;
   reader.read_count(delivery, "smtp_port", port);
@@ -260,6 +228,38 @@ void check_helo_name(ConfigTableReader& reader, const DeliveryConfig& config) {
 }
 
 } // namespace
+
+std::optional<TlsMode> tls_mode_named(std::string_view name) {
+  for (TlsMode mode : tls_modes) {
+    if (name == to_string(mode))
+      return mode;
+  }
+  return std::nullopt;
+}
+
+// Unknown TLS mode: "did you mean", also for Postfix's smtp_tls_security_level names.
+std::string tls_mode_hint(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> postfix_names{
+      {{"none", "off"},
+       {"may", "opportunistic"},
+       {"encrypt", "require"},
+       {"secure", "verify"},
+       {"dane", "verify"}}};
+  std::string suggestion;
+  for (const auto& [postfix, ours] : postfix_names) {
+    if (text == postfix)
+      suggestion = ours;
+  }
+  if (suggestion.empty()) {
+    std::vector<std::string_view> names;
+    for (TlsMode mode : tls_modes)
+      names.emplace_back(to_string(mode));
+    suggestion = closest_name(text, names);
+  }
+  std::string list = "(modes: " + std::string(tls_modes_list) + ")";
+  return suggestion.empty() ? "use one of " + std::string(tls_modes_list)
+                            : "did you mean \"" + suggestion + "\"? " + list;
+}
 
 std::vector<SectionSchema> delivery_sections_schema() {
   return {

@@ -3,6 +3,8 @@
 // whole numbers per named period, timeouts and delays carry their unit.
 #include "policy/policy_settings_reader.hpp"
 
+#include "policy/delivery_config_reader.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -107,34 +109,6 @@ Result<std::uint64_t> parse_rate_count(std::string_view text, std::string_view c
                       "\"1/h\"; leave it out for no limit");
   }
   return value;
-}
-
-std::optional<TlsMode> tls_mode_named(std::string_view name) {
-  for (TlsMode mode : {TlsMode::off, TlsMode::opportunistic, TlsMode::require, TlsMode::verify}) {
-    if (name == to_string(mode))
-      return mode;
-  }
-  return std::nullopt;
-}
-
-// Unknown TLS mode: "did you mean", also for Postfix's smtp_tls_security_level names.
-std::string tls_mode_hint(std::string_view text) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> postfix_names{
-      {{"none", "off"},
-       {"may", "opportunistic"},
-       {"encrypt", "require"},
-       {"secure", "verify"},
-       {"dane", "verify"}}};
-  std::string suggestion;
-  for (const auto& [postfix, ours] : postfix_names) {
-    if (text == postfix)
-      suggestion = ours;
-  }
-  if (suggestion.empty())
-    suggestion = closest_name(text, {"off", "opportunistic", "require", "verify"});
-  if (suggestion.empty())
-    return "use one of " + std::string(tls_modes_list);
-  return "did you mean \"" + suggestion + "\"? (modes: " + std::string(tls_modes_list) + ")";
 }
 
 std::optional<TlsMode> read_tls(PolicyTableReader& reader) {

@@ -26,31 +26,6 @@ SourcePosition toml_position(const toml::source_region& region) {
                         std::max<std::uint32_t>(region.begin.column, 1)};
 }
 
-std::string_view toml_type_name(const toml::node& node) {
-  switch (node.type()) {
-  case toml::node_type::table:
-    return "table";
-  case toml::node_type::array:
-    return "array";
-  case toml::node_type::string:
-    return "string";
-  case toml::node_type::integer:
-    return "integer";
-  case toml::node_type::floating_point:
-    return "floating-point number";
-  case toml::node_type::boolean:
-    return "boolean";
-  case toml::node_type::date:
-    return "date";
-  case toml::node_type::time:
-    return "time";
-  case toml::node_type::date_time:
-    return "date-time";
-  default:
-    return "nothing";
-  }
-}
-
 PolicyTableReader::PolicyTableReader(const toml::table& table, std::string title,
                                      ConfigDiagnostics& diagnostics, std::string key_prefix)
     : table_(table), title_(std::move(title)), diagnostics_(diagnostics),

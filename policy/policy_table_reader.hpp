@@ -20,8 +20,6 @@
 namespace volley::policy {
 
 SourcePosition toml_position(const toml::source_region& region);
-// "string", "integer", "table", ...: how messages name a TOML value's type.
-std::string_view toml_type_name(const toml::node& node);
 
 class PolicyTableReader {
 public:
