@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/event_log.hpp"
+#include "engine/event_record.hpp"
 #include "protocol/address.hpp"
 #include "protocol/ascii_case.hpp"
 
@@ -69,16 +71,25 @@ void BounceIntake::process(std::string raw, std::vector<std::string> envelope_rc
       continue;
     std::string who = unsubscriber(raw, envelope_from);
     if (who.empty())
-      return done(make_error(error_code::invalid_request,
-                             "an unsubscribe message needs a From address"));
+      return done(
+          make_error(error_code::invalid_request, "an unsubscribe message needs a From address"));
     spdlog::info("unsubscribe by mail: {} suppressed", who);
     result.unsubscribed = 1;
     queue::SuppressionEntry entry{who, "unsubscribe", "mailto", 0};
-    return spool_.put_suppression(entry, [result, done = std::move(done)](Result<Unit> stored) {
-      if (!stored)
-        return done(stored.error());
-      done(result);
-    });
+    return spool_.put_suppression(
+        entry, [result, who, events = events_, done = std::move(done)](Result<Unit> stored) {
+          if (!stored)
+            return done(stored.error());
+          if (events) {
+            Event event;
+            event.kind = EventKind::suppressed;
+            event.recipient = who;
+            event.reason = "unsubscribe";
+            event.source = "mailto";
+            events->emit(std::move(event));
+          }
+          done(result);
+        });
   }
   auto parsed = protocol::parse_bounce_message(raw);
   if (!parsed)
@@ -140,11 +151,20 @@ void BounceIntake::process(std::string raw, std::vector<std::string> envelope_rc
   if (reported.empty())
     return done(result);
   spool_.record_reported_bounces(
-      std::move(reported),
-      [result, done = std::move(done)](Result<std::vector<queue::BounceRecord>> stored) mutable {
+      std::move(reported), [result, events = events_, done = std::move(done)](
+                               Result<std::vector<queue::BounceRecord>> stored) mutable {
         if (!stored)
           return done(stored.error());
         result.stored = std::move(stored.value());
+        if (events) {
+          // Committed: the CRM hears of each report as a bounced or complaint event.
+          std::vector<Event> out;
+          for (const queue::BounceRecord& record : result.stored) {
+            EventKind kind = record.kind == "complaint" ? EventKind::complaint : EventKind::bounced;
+            out.push_back(event_from_bounce(kind, record, 0));
+          }
+          events->emit(std::move(out));
+        }
         done(std::move(result));
       });
 }

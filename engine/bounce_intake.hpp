@@ -20,6 +20,8 @@
 
 namespace volley::engine {
 
+class EventLog;
+
 struct BounceIntakeResult {
   protocol::BounceMessageType type = protocol::BounceMessageType::not_bounce;
   std::vector<queue::BounceRecord> stored; // records written (seq filled in)
@@ -39,10 +41,13 @@ public:
 
   // For the SMTP listener's RCPT check: a bounce or unsubscribe address whose token verifies.
   bool accepts_recipient(std::string_view address) const;
+  // Where stored bounces, complaints and unsubscribes go as events (null = no event log).
+  void set_event_log(EventLog* events) { events_ = events; }
 
 private:
   queue::Spool& spool_;
   std::shared_ptr<const SenderIdentity> identity_;
+  EventLog* events_ = nullptr;
 };
 
 } // namespace volley::engine

@@ -210,7 +210,8 @@ void run_daemon(const policy::DaemonConfig& config,
 
   ControlApi api(*spool, api_options(config));
   api.set_bounce_intake(&bounce_intake);
-  EventPipeline events(config.events); // event log + CRM webhook ([events])
+  EventPipeline events(config.events);       // event log + CRM webhook ([events])
+  bounce_intake.set_event_log(events.log()); // DSN, ARF and unsubscribe events
   api.set_event_metrics(&events.metrics());
   ControlServerOptions server_options;
   server_options.listen = config.control.listen;
@@ -287,6 +288,8 @@ void run_daemon(const policy::DaemonConfig& config,
     t.join();
   if (delivery)
     delivery->join();
+  if (bounce_listener)
+    bounce_listener->stop(); // no more reports: nothing emits into the event log after this
   events.stop(); // every committed outcome's event is written; the webhook cursor keeps its place
   spool->stop();
   spdlog::info("volleyd stopped; spool closed cleanly");

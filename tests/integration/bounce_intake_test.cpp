@@ -9,12 +9,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "integration/delivery_fault_checks.hpp"
 #include "integration/delivery_harness.hpp"
 #include "integration/json_answer.hpp"
+#include "integration/lifecycle_checks.hpp"
 #include "integration/sink_probe.hpp"
 #include "support/volley_sink_process.hpp"
 #include "support/volleyd_process.hpp"
@@ -116,6 +118,17 @@ TEST(BounceIntake, DsnToTheVerpAddressBouncesThatRecipientAndSuppressesIt) {
   EXPECT_EQ(suppression_status(client, "b@x.test", &body), 200);
   EXPECT_NE(body.find("user_unknown"), std::string::npos) << body;
   EXPECT_EQ(suppression_status(client, "a@x.test"), 404);
+  // ... and the CRM hears of it: a bounced event with source dsn in the event log.
+  const auto log = f.daemon->dir() / "var/events/events.jsonl";
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    std::string text = read_text_file(log);
+    seen = text.find("\"event\":\"bounced\"") != std::string::npos &&
+           text.find("\"source\":\"dsn\"") != std::string::npos;
+    if (!seen)
+      std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(seen) << read_text_file(log);
 }
 
 TEST(BounceIntake, ListenerRefusesEveryOtherAddressAndTamperedTokens) {
