@@ -40,6 +40,24 @@ std::string config_with_policy(const std::string& sink, const std::string& extra
                           "[policy]\nfile = \"policy.toml\"\n");
 }
 
+// A recording volley-sink (sink_args: its --fault flags) and a started volleyd delivering to it
+// with [policy] file = policy.toml holding policy_text.
+struct PolicyRun {
+  VolleySinkProcess sink;
+  std::unique_ptr<VolleydProcess> daemon;
+  PolicyRun(std::vector<std::string> sink_args, const std::string& policy_text,
+            const std::string& extra_delivery = "")
+      : sink({.args = std::move(sink_args), .record = true}) {
+    sink.start();
+    VolleydSettings settings;
+    settings.durable = false;
+    settings.delivery_toml = config_with_policy(sink.address(), extra_delivery);
+    daemon = std::make_unique<VolleydProcess>(settings);
+    write_policy(*daemon, policy_text);
+    daemon->start();
+  }
+};
+
 // Arrival time (sink clock, ms) of every recipient, by address.
 std::map<std::string, std::int64_t> arrival_times(const VolleySinkProcess& sink) {
   std::map<std::string, std::int64_t> out;
@@ -95,14 +113,9 @@ std::string wait_for_site_rate(volley::tools::ControlClient& client, const std::
 }
 
 TEST(RatePolicyDelivery, DomainRateIsHonouredAndOtherDomainsAreNotHeldBack) {
-  VolleySinkProcess sink({.record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[domain.\"slow.test\"]\nrate = {limit = \"10/s\", burst = 1}\n");
-  daemon.start();
+  PolicyRun run({}, "[domain.\"slow.test\"]\nrate = {limit = \"10/s\", burst = 1}\n");
+  VolleySinkProcess& sink = run.sink;
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   auto slow = numbered_recipients(40, "slow.test");
   auto fast = numbered_recipients(40, "fast.test");
@@ -129,16 +142,12 @@ TEST(RatePolicyDelivery, DomainRateIsHonouredAndOtherDomainsAreNotHeldBack) {
 }
 
 TEST(RatePolicyDelivery, SuspendRuleFiresOnAnInjectedReplyAndTheSiteRecovers) {
-  VolleySinkProcess sink({.args = {"--fault", "rcpt:452:first=1"}, .record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml =
-      config_with_policy(sink.address(), "max_recipients_per_transaction = 1\n");
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[[throttle]]\nname = \"sink-busy\"\ncode = 452\n"
-                       "text = \"volley-sink fault\"\naction = \"suspend\"\nduration = \"3s\"\n");
-  daemon.start();
+  PolicyRun run({"--fault", "rcpt:452:first=1"},
+                "[[throttle]]\nname = \"sink-busy\"\ncode = 452\n"
+                "text = \"volley-sink fault\"\naction = \"suspend\"\nduration = \"3s\"\n",
+                "max_recipients_per_transaction = 1\n");
+  VolleySinkProcess& sink = run.sink;
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   ASSERT_EQ(create_campaign(client, "busy", numbered_recipients(10, "busy.test")), 10u);
   // The first reply is the 452: the site is suspended, its waiting recipients deferred.
@@ -165,17 +174,12 @@ TEST(RatePolicyDelivery, SuspendRuleFiresOnAnInjectedReplyAndTheSiteRecovers) {
 }
 
 TEST(RatePolicyDelivery, SlowDownRuleCutsTheRateAndItRecovers) {
-  VolleySinkProcess sink({.args = {"--fault", "rcpt:452:first=1"}, .record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml =
-      config_with_policy(sink.address(), "max_recipients_per_transaction = 1\n");
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[defaults]\nrate = \"40/s\"\n[[throttle]]\nname = \"slow\"\ncode = 4\n"
-                       "status = \"4.\"\naction = \"slow_down\"\nfactor = 0.25\n"
-                       "duration = \"1s\"\n");
-  daemon.start();
+  PolicyRun run({"--fault", "rcpt:452:first=1"},
+                "[defaults]\nrate = \"40/s\"\n[[throttle]]\nname = \"slow\"\ncode = 4\n"
+                "status = \"4.\"\naction = \"slow_down\"\nfactor = 0.25\n"
+                "duration = \"1s\"\n",
+                "max_recipients_per_transaction = 1\n");
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   ASSERT_EQ(create_campaign(client, "slowed", numbered_recipients(60, "slowed.test")), 60u);
   double lowest = 1.0;
@@ -201,15 +205,10 @@ TEST(RatePolicyDelivery, SlowDownRuleCutsTheRateAndItRecovers) {
 }
 
 TEST(RatePolicyDelivery, BounceRuleTurnsAMatching4xxIntoAHardBounce) {
-  VolleySinkProcess sink({.args = {"--fault", "rcpt:452:rcpt~gone"}, .record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[[throttle]]\nname = \"really-gone\"\ncode = 452\n"
-                       "text = \"volley-sink fault\"\naction = \"bounce\"\n");
-  daemon.start();
+  PolicyRun run({"--fault", "rcpt:452:rcpt~gone"},
+                "[[throttle]]\nname = \"really-gone\"\ncode = 452\n"
+                "text = \"volley-sink fault\"\naction = \"bounce\"\n");
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   ASSERT_EQ(
       create_campaign(client, "mixed",
@@ -232,14 +231,9 @@ TEST(RatePolicyDelivery, BounceRuleTurnsAMatching4xxIntoAHardBounce) {
 }
 
 TEST(RatePolicyDelivery, ReloadSwapsThePolicyKeepsTheOldOneOnErrorAndLosesNothing) {
-  VolleySinkProcess sink({.record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[defaults]\nrate = \"500/s\"\n");
-  daemon.start();
+  PolicyRun run({}, "[defaults]\nrate = \"500/s\"\n");
+  VolleySinkProcess& sink = run.sink;
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   auto recipients = numbered_recipients(2000, "load.test");
   ASSERT_EQ(create_campaign(client, "load", recipients), 2000u);
@@ -302,15 +296,10 @@ std::vector<std::int64_t> times_of_campaign(const std::map<std::string, std::int
 }
 
 TEST(RatePolicyDelivery, CampaignAndTenantRatesAreHonoured) {
-  VolleySinkProcess sink({.record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[campaign.\"slow-*\"]\nrate = {limit = \"10/s\", burst = 1}\n"
-                       "[tenant.acme]\nrate = {limit = \"10/s\", burst = 1}\n");
-  daemon.start();
+  PolicyRun run({}, "[campaign.\"slow-*\"]\nrate = {limit = \"10/s\", burst = 1}\n"
+                    "[tenant.acme]\nrate = {limit = \"10/s\", burst = 1}\n");
+  VolleySinkProcess& sink = run.sink;
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   // All in one domain and site: only the campaign and tenant limits tell them apart.
   auto named = [](const std::string& prefix, int n) {
@@ -343,21 +332,16 @@ TEST(RatePolicyDelivery, CampaignAndTenantRatesAreHonoured) {
 }
 
 TEST(RatePolicyDelivery, WarmupCapLimitsEachPoolAddressPerDay) {
-  VolleySinkProcess sink({.record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
   // Two loopback addresses that started warming up today: 4 messages each today.
   std::time_t now = std::time(nullptr);
   char today[16];
   std::strftime(today, sizeof today, "%Y-%m-%d", std::gmtime(&now));
-  write_policy(daemon, std::string("[defaults]\npool = \"warm\"\n[pool.warm]\n"
-                                   "ips = [\"127.0.0.2\", \"127.0.0.3\"]\n"
-                                   "warmup = {start = \"") +
-                           today + "\", daily = [4, 8, 16]}\n");
-  daemon.start();
+  PolicyRun run({}, std::string("[defaults]\npool = \"warm\"\n[pool.warm]\n"
+                                "ips = [\"127.0.0.2\", \"127.0.0.3\"]\n"
+                                "warmup = {start = \"") +
+                        today + "\", daily = [4, 8, 16]}\n");
+  VolleySinkProcess& sink = run.sink;
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   ASSERT_EQ(create_campaign(client, "warm", numbered_recipients(20, "warm.test")), 20u);
   auto status = wait_for_campaign(
@@ -376,14 +360,8 @@ TEST(RatePolicyDelivery, WarmupCapLimitsEachPoolAddressPerDay) {
 namespace {
 
 TEST(RatePolicyDelivery, PolicyExpiresAfterShortensTheLifetimeOfItsDomainsOnly) {
-  VolleySinkProcess sink({.args = {"--fault", "rcpt:451"}, .record = true});
-  sink.start();
-  VolleydSettings settings;
-  settings.durable = false;
-  settings.delivery_toml = config_with_policy(sink.address());
-  VolleydProcess daemon(settings);
-  write_policy(daemon, "[domain.\"short.test\"]\nexpires_after = \"2s\"\n");
-  daemon.start();
+  PolicyRun run({"--fault", "rcpt:451"}, "[domain.\"short.test\"]\nexpires_after = \"2s\"\n");
+  VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   ASSERT_EQ(create_campaign(client, "short", {"a@short.test", "b@short.test"}), 2u);
   ASSERT_EQ(create_campaign(client, "long", {"a@long.test"}), 1u);
