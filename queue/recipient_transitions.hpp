@@ -60,9 +60,9 @@ private:
   BounceRecord store_bounce(BounceRecord bounce, const CampaignSlot& slot,
                             const RecipientView& view, std::int64_t now_ms);
 
-  SoftBounceLimit soft_;
   MDB_txn* txn_;
   const SpoolDbs& dbs_;
+  SoftBounceLimit soft_;
   std::unordered_map<std::uint32_t, CampaignSlot> campaigns_;
   std::string value_;
 };
