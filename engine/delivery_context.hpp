@@ -60,10 +60,10 @@ struct DeliveryContext {
   // on the delivery thread.
   boost::asio::thread_pool* renderers = nullptr;
   // The rate policy in force (replaced whole on reload, on this thread); null = none.
-  std::shared_ptr<const policy::RatePolicy> rate_policy;
-  SenderRateLimits sender_limits;           // [campaign] / [tenant] rates
-  SourceIpPools source_pools;               // [pool] addresses, rates and warm-up caps
-  policy::DeliveryConfig delivery_config;   // [delivery]: the layer under the rate policy
+  std::shared_ptr<const policy::RatePolicy> rate_policy{};
+  SenderRateLimits sender_limits{};         // [campaign] / [tenant] rates
+  SourceIpPools source_pools{};             // [pool] addresses, rates and warm-up caps
+  policy::DeliveryConfig delivery_config{}; // [delivery]: the layer under the rate policy
   std::int64_t expires_after_s = 72 * 3600; // spool default expiry
   bool stopping = false;
   std::size_t connections_open = 0;

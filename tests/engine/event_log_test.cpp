@@ -267,8 +267,15 @@ TEST_F(EventLogTest, OnlyCommittedNonReturnedOutcomesBecomeEvents) {
   events.track(b);
   events.track(c);
   std::vector<volley::queue::DeliveryOutcome> batch(3);
-  batch[0] = {1, 1, volley::queue::OutcomeKind::delivered};
-  batch[1] = {1, 2, volley::queue::OutcomeKind::deferred};
+  auto outcome = [](std::uint64_t seq, volley::queue::OutcomeKind kind) {
+    volley::queue::DeliveryOutcome o;
+    o.campaign_seq = 1;
+    o.seq = seq;
+    o.kind = kind;
+    return o;
+  };
+  batch[0] = outcome(1, volley::queue::OutcomeKind::delivered);
+  batch[1] = outcome(2, volley::queue::OutcomeKind::deferred);
   volley::queue::BounceRecord reply;
   reply.campaign = "c1";
   reply.recipient = "b@example.test";
@@ -278,7 +285,7 @@ TEST_F(EventLogTest, OnlyCommittedNonReturnedOutcomesBecomeEvents) {
   reply.smtp_code = 451;
   reply.source = "sync";
   batch[1].deferral = reply;
-  batch[2] = {1, 3, volley::queue::OutcomeKind::returned};
+  batch[2] = outcome(3, volley::queue::OutcomeKind::returned);
   events.committed(batch);
   EXPECT_EQ(events.tracked(), 0u);
   log.flush();

@@ -27,7 +27,7 @@ using namespace volley::testing_support;
 using namespace std::chrono_literals;
 
 struct Fixture {
-  VolleySinkProcess sink{{.record = true, .record_bodies = true}};
+  VolleySinkProcess sink{{.args = {}, .record = true, .record_bodies = true}};
   std::uint16_t listener_port = pick_free_loopback_port();
   std::unique_ptr<VolleydProcess> daemon;
 
