@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/dkim_message_signer.hpp"
 #include "engine/event_log.hpp"
 #include "engine/event_record.hpp"
 #include "protocol/address.hpp"
@@ -24,30 +25,10 @@ bool same_address(std::string_view a, std::string_view b) {
 
 // The unsubscribing address: the From field's address, else the envelope sender.
 std::string unsubscriber(std::string_view raw, const std::string& envelope_from) {
-  std::size_t at = 0;
-  while (at < raw.size()) {
-    std::size_t end = raw.find('\n', at);
-    std::string_view line =
-        raw.substr(at, end == std::string_view::npos ? raw.size() - at : end - at);
-    if (line.empty() || line == "\r")
-      break; // end of the header section
-    if (line.size() > 5 && protocol::ascii_equal_ignoring_case(line.substr(0, 5), "from:")) {
-      std::string_view value = line.substr(5);
-      std::size_t lt = value.find('<'), gt = value.find('>');
-      if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt)
-        value = value.substr(lt + 1, gt - lt - 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() &&
-             (value.back() == ' ' || value.back() == '\r' || value.back() == '\t'))
-        value.remove_suffix(1);
-      std::string key = canonical(value);
-      if (!key.empty())
-        return key;
-    }
-    if (end == std::string_view::npos)
-      break;
-    at = end + 1;
+  if (auto from = from_header_address(raw)) {
+    std::string key = canonical(*from);
+    if (!key.empty())
+      return key;
   }
   return canonical(envelope_from);
 }

@@ -22,8 +22,8 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// "Name <a@b.example>, ..." or "a@b.example (comment)": the domain of the first address.
-std::optional<std::string> address_domain(std::string_view value) {
+// "Name <a@b.example>, ..." or "a@b.example (comment)": the first address, trimmed.
+std::string_view first_address(std::string_view value) {
   std::size_t open = value.find('<');
   if (open != std::string_view::npos) {
     std::size_t close = value.find('>', open);
@@ -31,24 +31,33 @@ std::optional<std::string> address_domain(std::string_view value) {
   } else {
     value = value.substr(0, std::min(value.find(','), value.find('(')));
   }
-  std::size_t at = value.rfind('@');
-  if (at == std::string_view::npos)
-    return std::nullopt;
-  std::string_view domain = trim(value.substr(at + 1));
-  if (domain.empty())
-    return std::nullopt;
-  return protocol::address_text::ascii_lower(domain);
+  return trim(value);
 }
 
 } // namespace
 
-std::optional<std::string> from_header_domain(std::string_view message) {
+std::optional<std::string> from_header_address(std::string_view message) {
   auto section = protocol::mime::split_header_section(message, 0, message.size());
   for (const auto& field : section.fields) {
-    if (is_from_field(field.name(message)))
-      return address_domain(protocol::mime::unfolded_value(message, field));
+    if (is_from_field(field.name(message))) {
+      std::string value = protocol::mime::unfolded_value(message, field);
+      std::string_view address = first_address(value);
+      if (address.find('@') == std::string_view::npos)
+        return std::nullopt;
+      return std::string(address);
+    }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> from_header_domain(std::string_view message) {
+  auto address = from_header_address(message);
+  if (!address)
+    return std::nullopt;
+  std::string_view domain = trim(std::string_view(*address).substr(address->rfind('@') + 1));
+  if (domain.empty())
+    return std::nullopt;
+  return protocol::address_text::ascii_lower(domain);
 }
 
 DkimMessageSigner::DkimMessageSigner(const std::vector<policy::DkimDomainConfig>& domains)

@@ -42,6 +42,9 @@ private:
   std::vector<std::vector<protocol::DkimSignerConfig>> signers_; // parallel to domains_
 };
 
+// The first address in the message's From field ("a@b.example" from "Name <a@b.example>"), as
+// written; nullopt without one.
+std::optional<std::string> from_header_address(std::string_view message);
 // The lower-cased domain of the first address in the message's From field; nullopt without one.
 std::optional<std::string> from_header_domain(std::string_view message);
 

@@ -124,8 +124,9 @@ TEST(DeliveryOutcomeTest, OnlyABadAddressIsAHardBounce) {
     EXPECT_EQ(o.kind, c.hard ? queue::OutcomeKind::bounced_hard : queue::OutcomeKind::bounced_soft)
         << c.enhanced;
     EXPECT_EQ(o.suppress, c.hard) << c.enhanced;
-    if (*c.reason)
+    if (*c.reason) {
       EXPECT_EQ(o.bounce->reason, c.reason) << c.enhanced;
+    }
     EXPECT_EQ(bounce_category(SmtpReply::synthesized(550, c.enhanced, c.text)), o.bounce->reason);
   }
 }
