@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/prepared_message.hpp"
+#include "protocol/address_text.hpp"
 
 namespace volley::engine {
 namespace {
@@ -140,9 +141,7 @@ DestinationRouter::effective_policy(const std::string& domain,
   static const policy::RatePolicy no_policy;
   std::vector<std::string> hosts;
   for (const SiteEndpoint& endpoint : endpoints) {
-    std::string host = endpoint.host;
-    for (char& c : host)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string host = protocol::address_text::ascii_lower(endpoint.host);
     if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
       hosts.push_back(std::move(host));
   }

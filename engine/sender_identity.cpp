@@ -6,17 +6,10 @@
 #include <string>
 #include <utility>
 
-#include "protocol/ascii_case.hpp"
+#include "protocol/address_text.hpp"
 
 namespace volley::engine {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = protocol::ascii_lower_char(c);
-  return out;
-}
 
 std::string_view tag_value(const queue::CampaignInfo& info, std::string_view key) {
   for (const auto& [name, value] : info.tags)
@@ -30,23 +23,26 @@ std::string_view tag_value(const queue::CampaignInfo& info, std::string_view key
 SenderIdentity::SenderIdentity(policy::VerpConfig verp, policy::HeadersConfig headers,
                                protocol::VerpKey key, std::string fallback_domain)
     : verp_(std::move(verp)), headers_(std::move(headers)), key_(std::move(key)),
-      fallback_domain_(lower(fallback_domain)) {}
+      fallback_domain_(protocol::address_text::ascii_lower(fallback_domain)) {}
 
 std::string SenderIdentity::sender_domain(std::string_view from) const {
   std::size_t at = from.rfind('@');
-  std::string domain = lower(at == std::string_view::npos ? "" : from.substr(at + 1));
+  std::string domain =
+      protocol::address_text::ascii_lower(at == std::string_view::npos ? "" : from.substr(at + 1));
   // The same rule as the bounce domain: a host name an address can carry a token at.
   if (domain.empty() || !protocol::check_verp_settings(verp_.prefix, domain))
     return "";
   return domain;
 }
 
-std::string SenderIdentity::verp_domain(std::string_view from) const {
-  if (!verp_.enabled)
-    return "";
+std::string SenderIdentity::bounce_domain(std::string_view from) const {
   if (!verp_.bounce_domain.empty())
-    return lower(verp_.bounce_domain);
+    return protocol::address_text::ascii_lower(verp_.bounce_domain);
   return sender_domain(from);
+}
+
+std::string SenderIdentity::verp_domain(std::string_view from) const {
+  return verp_.enabled ? bounce_domain(from) : "";
 }
 
 std::string SenderIdentity::envelope_sender(std::string_view verp_domain,
@@ -68,8 +64,7 @@ protocol::BulkHeaderFields SenderIdentity::campaign_fields(const queue::Campaign
                                                            bool per_recipient_message_id) const {
   protocol::BulkHeaderFields fields;
   if (headers_.list_unsubscribe && info.kind == "campaign") {
-    std::string domain =
-        verp_.bounce_domain.empty() ? sender_domain(info.from) : lower(verp_.bounce_domain);
+    std::string domain = bounce_domain(info.from);
     if (!domain.empty()) {
       fields.unsubscribe_mailto =
           protocol::encode_verp(key_, headers_.unsubscribe_prefix, domain, {info.seq, 0});

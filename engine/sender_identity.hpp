@@ -55,6 +55,8 @@ public:
 
 private:
   std::string sender_domain(std::string_view from) const;
+  // [verp] bounce_domain, or the sender's domain: where bounce and unsubscribe mail goes.
+  std::string bounce_domain(std::string_view from) const;
 
   policy::VerpConfig verp_;
   policy::HeadersConfig headers_;
