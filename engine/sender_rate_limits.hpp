@@ -55,7 +55,7 @@ private:
         auto [bucket, fresh] = buckets_.try_emplace(key);
         if (fresh) {
           const policy::MessageRate& r = *entry->rate;
-          double burst = r.burst > 0 ? static_cast<double>(r.burst) : std::max(1.0, r.per_second);
+          double burst = static_cast<double>(policy::effective_burst(r));
           bucket->second = TokenBucket(r.per_second, burst, now_ms);
         }
         it->second.push_back(&bucket->second);

@@ -13,12 +13,6 @@
 namespace volley::engine {
 namespace {
 
-std::uint64_t rate_burst(const policy::MessageRate& rate) {
-  if (rate.burst > 0)
-    return rate.burst;
-  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rate.per_second));
-}
-
 // Slow-down never goes below one message a minute.
 constexpr double kMinRatePerSecond = 1.0 / 60.0;
 
@@ -69,8 +63,8 @@ void SiteQueue::note_domain(const std::string& domain, const policy::EffectivePo
     const policy::MessageRate& r = *effective.domain_rate;
     auto [it, added] = domain_rates_.try_emplace(domain);
     if (added || it->second.rate() != r.per_second)
-      it->second =
-          TokenBucket(r.per_second, static_cast<double>(rate_burst(r)), DeliveryContext::now_ms());
+      it->second = TokenBucket(r.per_second, static_cast<double>(policy::effective_burst(r)),
+                               DeliveryContext::now_ms());
   } else {
     domain_rates_.erase(domain);
   }
@@ -98,10 +92,11 @@ void SiteQueue::apply_policy(const policy::EffectivePolicy& p) {
                       (p.site_rate && settings_.rate->per_second != p.site_rate->per_second);
   settings_.rate = p.site_rate;
   if (rate_changed) {
-    rate_ = settings_.rate ? TokenBucket(settings_.rate->per_second * rate_factor_,
-                                         static_cast<double>(rate_burst(*settings_.rate)),
-                                         DeliveryContext::now_ms())
-                           : TokenBucket();
+    rate_ = settings_.rate
+                ? TokenBucket(settings_.rate->per_second * rate_factor_,
+                              static_cast<double>(policy::effective_burst(*settings_.rate)),
+                              DeliveryContext::now_ms())
+                : TokenBucket();
   }
   pump();
 }
@@ -350,7 +345,8 @@ void SiteQueue::set_rate_factor(double factor, std::int64_t now_ms) {
   rate_factor_ = factor;
   if (settings_.rate) {
     double rate = settings_.rate->per_second * factor;
-    double burst = std::max(1.0, static_cast<double>(rate_burst(*settings_.rate)) * factor);
+    double burst =
+        std::max(1.0, static_cast<double>(policy::effective_burst(*settings_.rate)) * factor);
     rate_.set_rate(rate, burst, now_ms);
   }
 }

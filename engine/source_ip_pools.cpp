@@ -64,7 +64,7 @@ void SourceIpPools::rebuild(const policy::RatePolicy* policy, std::int64_t now_m
       ip->text = text;
       if (pool.rate_per_ip) {
         const policy::MessageRate& r = *pool.rate_per_ip;
-        double burst = r.burst > 0 ? static_cast<double>(r.burst) : std::max(1.0, r.per_second);
+        double burst = static_cast<double>(policy::effective_burst(r));
         ip->rate = TokenBucket(r.per_second, burst, now_ms);
       }
       ip->warmup = pool.warmup;

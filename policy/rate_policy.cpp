@@ -346,4 +346,10 @@ std::string describe_rate(const MessageRate& rate) {
   return text;
 }
 
+std::uint64_t effective_burst(const MessageRate& rate) {
+  if (rate.burst > 0)
+    return rate.burst;
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rate.per_second));
+}
+
 } // namespace volley::policy

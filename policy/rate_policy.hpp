@@ -34,6 +34,9 @@ struct MessageRate {
   }
 };
 
+// The bucket size of a rate: its burst, or one second's worth (at least 1) when none is given.
+std::uint64_t effective_burst(const MessageRate& rate);
+
 // Every field unset = inherit from the layer below.
 struct PolicySettings {
   std::optional<std::uint64_t> max_connections; // per site
