@@ -132,11 +132,13 @@ void BounceIntake::process(std::string raw, std::vector<std::string> envelope_rc
   if (reported.empty())
     return done(result);
   spool_.record_reported_bounces(
-      std::move(reported), [result, events = events_, done = std::move(done)](
+      std::move(reported), [result, events = events_, counters = counters_, done = std::move(done)](
                                Result<std::vector<queue::BounceRecord>> stored) mutable {
         if (!stored)
           return done(stored.error());
         result.stored = std::move(stored.value());
+        for (const queue::BounceRecord& record : result.stored)
+          counters->count(record.kind, record.reason);
         if (events) {
           // Committed: the CRM hears of each report as a bounced or complaint event.
           std::vector<Event> out;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/bounce_counters.hpp"
 #include "engine/sender_identity.hpp"
 #include "protocol/bounce_report.hpp"
 #include "protocol/result.hpp"
@@ -43,11 +44,15 @@ public:
   bool accepts_recipient(std::string_view address) const;
   // Where stored bounces, complaints and unsubscribes go as events (null = no event log).
   void set_event_log(EventLog* events) { events_ = events; }
+  // Stored reports by kind and reason, for /metrics (hard/soft from DSNs, complaints from ARF).
+  const BounceCounters& counters() const { return *counters_; }
 
 private:
   queue::Spool& spool_;
   std::shared_ptr<const SenderIdentity> identity_;
   EventLog* events_ = nullptr;
+  // Shared with the spool callbacks, which may complete after this object is gone.
+  std::shared_ptr<BounceCounters> counters_ = std::make_shared<BounceCounters>();
 };
 
 } // namespace volley::engine

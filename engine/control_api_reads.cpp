@@ -1,10 +1,13 @@
 // Read-only control API answers: suppression and bounce listings with cursors, health, metrics.
 // Never writes to the spool; every answer comes from one consistent read snapshot per call.
 #include <charconv>
-#include <sstream>
+#include <initializer_list>
+#include <string_view>
 
 #include "engine/api_json.hpp"
+#include "engine/bounce_intake.hpp"
 #include "engine/control_api.hpp"
+#include "engine/prometheus_text.hpp"
 
 namespace volley::engine {
 namespace {
@@ -25,6 +28,66 @@ Result<std::uint64_t> parse_count(const std::optional<std::string>& text, const 
                                                        *text + "\"");
   }
   return value;
+}
+
+// Injected recipients, recipients by state (summed over campaigns) and the spool's size and
+// commits with their duration histogram.
+void write_spool_metrics(PrometheusText& out, const queue::SpoolStats& stats,
+                         const std::vector<queue::CampaignInfo>& campaigns) {
+  out.counter("volley_recipients_injected_total",
+              "Recipients stored in the spool since start (incl. suppressed; not duplicates).",
+              stats.recipients_injected);
+  queue::CampaignCounts t;
+  for (const auto& c : campaigns) {
+    t.queued += c.counts.queued;
+    t.in_flight += c.counts.in_flight;
+    t.delivered += c.counts.delivered;
+    t.deferred += c.counts.deferred;
+    t.bounced_hard += c.counts.bounced_hard;
+    t.bounced_soft += c.counts.bounced_soft;
+    t.suppressed += c.counts.suppressed;
+    t.expired += c.counts.expired;
+    t.cancelled += c.counts.cancelled;
+  }
+  out.family("volley_recipients", MetricType::gauge, "Recipients in the spool by state.");
+  const std::pair<const char*, std::uint64_t> states[] = {{"queued", t.queued},
+                                                          {"in_flight", t.in_flight},
+                                                          {"delivered", t.delivered},
+                                                          {"deferred", t.deferred},
+                                                          {"bounced_hard", t.bounced_hard},
+                                                          {"bounced_soft", t.bounced_soft},
+                                                          {"suppressed", t.suppressed},
+                                                          {"expired", t.expired},
+                                                          {"cancelled", t.cancelled}};
+  for (const auto& [name, value] : states)
+    out.sample(value, {{"state", name}});
+  out.gauge("volley_spool_size_bytes", "Bytes of LMDB pages in use.",
+            static_cast<double>(stats.used_bytes));
+  out.gauge("volley_spool_map_size_bytes", "Current LMDB map size (grows up to spool.max_size).",
+            static_cast<double>(stats.map_bytes));
+  out.gauge("volley_spool_queued_requests", "Write requests waiting for the spool writer.",
+            static_cast<double>(stats.queued_requests));
+  out.counter("volley_spool_commits_total", "Write transactions committed (group commits).",
+              stats.commits);
+  out.counter("volley_spool_requests_committed_total", "Requests acknowledged after a commit.",
+              stats.requests_committed);
+  out.family("volley_spool_commit_duration_seconds", MetricType::histogram,
+             "Duration of each spool commit, fsync included.");
+  out.histogram(stats.commit_duration);
+}
+
+// The samples of volley_bounces_total for one source: every (kind, reason) seen so far.
+void write_bounce_samples(PrometheusText& out, std::string_view source,
+                          const BounceCounters& counters,
+                          std::initializer_list<std::string_view> kinds = {"hard", "soft"}) {
+  for (std::string_view kind : kinds) {
+    const std::size_t k = BounceCounters::kind_index(kind);
+    for (std::size_t r = 0; r < BounceCounters::kReasons.size(); ++r) {
+      if (std::uint64_t n = counters.value(k, r); n > 0)
+        out.sample(n,
+                   {{"source", source}, {"kind", kind}, {"reason", BounceCounters::kReasons[r]}});
+    }
+  }
 }
 
 } // namespace
@@ -77,54 +140,25 @@ ControlResponse ControlApi::health() const {
 }
 
 ControlResponse ControlApi::metrics() const {
-  auto stats = spool_.stats();
-  queue::CampaignCounts totals;
-  for (const auto& c : spool_.campaigns()) {
-    totals.queued += c.counts.queued;
-    totals.in_flight += c.counts.in_flight;
-    totals.delivered += c.counts.delivered;
-    totals.deferred += c.counts.deferred;
-    totals.bounced_hard += c.counts.bounced_hard;
-    totals.bounced_soft += c.counts.bounced_soft;
-    totals.suppressed += c.counts.suppressed;
-    totals.expired += c.counts.expired;
-    totals.cancelled += c.counts.cancelled;
+  PrometheusText out;
+  write_spool_metrics(out, spool_.stats(), spool_.campaigns());
+  out.family("volley_bounces_total", MetricType::counter,
+             "Bounces since start by source (sync = SMTP reply during delivery, dsn, arf), kind "
+             "and reason category; expiries are counted as outcomes, not here.");
+  if (delivery_)
+    write_bounce_samples(out, "sync", delivery_->bounces);
+  if (bounce_intake_) {
+    write_bounce_samples(out, "dsn", bounce_intake_->counters(), {"hard", "soft"});
+    write_bounce_samples(out, "arf", bounce_intake_->counters(), {"complaint"});
   }
-  std::ostringstream out;
-  out << "# HELP volley_spool_commits_total Write transactions committed (group commits).\n"
-      << "# TYPE volley_spool_commits_total counter\n"
-      << "volley_spool_commits_total " << stats.commits << "\n"
-      << "# HELP volley_spool_requests_committed_total Requests acknowledged after a commit.\n"
-      << "# TYPE volley_spool_requests_committed_total counter\n"
-      << "volley_spool_requests_committed_total " << stats.requests_committed << "\n"
-      << "# HELP volley_spool_map_bytes Current LMDB map size.\n"
-      << "# TYPE volley_spool_map_bytes gauge\n"
-      << "volley_spool_map_bytes " << stats.map_bytes << "\n"
-      << "# HELP volley_spool_used_bytes Bytes of LMDB pages in use.\n"
-      << "# TYPE volley_spool_used_bytes gauge\n"
-      << "volley_spool_used_bytes " << stats.used_bytes << "\n"
-      << "# HELP volley_spool_last_commit_seconds Duration of the last commit incl. fsync.\n"
-      << "# TYPE volley_spool_last_commit_seconds gauge\n"
-      << "volley_spool_last_commit_seconds " << static_cast<double>(stats.last_commit_us) / 1e6
-      << "\n"
-      << "# HELP volley_recipients Recipients in the spool by state.\n"
-      << "# TYPE volley_recipients gauge\n";
-  const std::pair<const char*, std::uint64_t> states[] = {{"queued", totals.queued},
-                                                          {"in_flight", totals.in_flight},
-                                                          {"delivered", totals.delivered},
-                                                          {"deferred", totals.deferred},
-                                                          {"bounced_hard", totals.bounced_hard},
-                                                          {"bounced_soft", totals.bounced_soft},
-                                                          {"suppressed", totals.suppressed},
-                                                          {"expired", totals.expired},
-                                                          {"cancelled", totals.cancelled}};
-  for (const auto& [name, value] : states) {
-    out << "volley_recipients{state=\"" << name << "\"} " << value << "\n";
-  }
-  out << delivery_metrics_text();
+  std::string body = out.take();
+  body += delivery_metrics_text();
   if (events_)
-    out << events_->prometheus_text();
-  return ControlResponse{200, out.str(), "text/plain; version=0.0.4"};
+    body += events_->prometheus_text();
+  ControlResponse response;
+  response.body = std::move(body);
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  return response;
 }
 
 } // namespace volley::engine

@@ -172,6 +172,8 @@ void DeliveryScheduler::on_outcome(queue::DeliveryOutcome outcome) {
   case queue::OutcomeKind::bounced_hard:
   case queue::OutcomeKind::bounced_soft:
     ++metrics_.bounced_hard;
+    if (outcome.bounce)
+      metrics_.bounces.count(outcome.bounce->kind, outcome.bounce->reason);
     break;
   case queue::OutcomeKind::expired:
     ++metrics_.expired;

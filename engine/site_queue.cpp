@@ -284,6 +284,7 @@ protocol::SmtpReply SiteQueue::screen_reply(const protocol::SmtpReply& reply) {
     std::string enhanced = reply.enhanced.empty() ? "5.7.1" : reply.enhanced;
     enhanced[0] = '5';
     ++context_.metrics.throttle_actions;
+    ++context_.metrics.throttle_bounces;
     return protocol::SmtpReply::synthesized(550, std::move(enhanced),
                                             "policy rule " + rule->name + ": " + reply.to_string());
   }
@@ -294,6 +295,8 @@ protocol::SmtpReply SiteQueue::screen_reply(const protocol::SmtpReply& reply) {
 void SiteQueue::throttle(const policy::ThrottleRule& rule, const protocol::SmtpReply& reply) {
   std::int64_t now = DeliveryContext::now_ms();
   ++context_.metrics.throttle_actions;
+  ++(rule.action == policy::ThrottleAction::suspend ? context_.metrics.throttle_suspends
+                                                    : context_.metrics.throttle_slow_downs);
   if (rule.action == policy::ThrottleAction::suspend) {
     bool already = throttled_until_ms_ > now;
     throttled_until_ms_ = std::max(throttled_until_ms_, now + rule.duration_ms);
@@ -499,6 +502,7 @@ SiteStatus SiteQueue::status() const {
   s.suspended_until_ms = suspended() ? std::max(suspended_until_ms_, throttled_until_ms_) : 0;
   s.group = settings_.group;
   if (settings_.rate) {
+    s.rate_per_second = settings_.rate->per_second;
     s.rate = settings_.rate->text.empty() ? std::to_string(settings_.rate->per_second) + "/s"
                                           : settings_.rate->text;
   }

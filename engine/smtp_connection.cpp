@@ -233,6 +233,7 @@ void SmtpConnection::send_current() {
   for (const DeliveryJob& job : current_)
     t.recipients.push_back(job.recipient.address);
   session_->send(std::move(t));
+  transaction_started_ = std::chrono::steady_clock::now();
   arm_timer();
 }
 
@@ -259,7 +260,10 @@ void SmtpConnection::quit_when_idle() {
 
 void SmtpConnection::on_transaction_done(const protocol::TransactionResult& result) {
   ++messages_sent_;
-  ++context_.metrics.transactions;
+  DeliveryMetrics& metrics = context_.metrics;
+  ++metrics.transactions;
+  ++(tls_ ? metrics.transactions_tls : metrics.transactions_plain);
+  metrics.transaction_duration.observe(std::chrono::steady_clock::now() - transaction_started_);
   record_results(result);
 }
 
@@ -289,6 +293,10 @@ void SmtpConnection::record_results(const protocol::TransactionResult& result) {
                                             ? protocol::to_string(result.recipients[i].stage)
                                             : "none"));
       }
+    }
+    if (outcome.kind == queue::OutcomeKind::delivered) {
+      const std::int64_t due = job.recipient.due_ms > 0 ? job.recipient.due_ms : job.claimed_ms;
+      context_.metrics.delivery_latency.observe(std::chrono::milliseconds(now - due));
     }
     site_->count_outcome(outcome.kind);
     context_.record(std::move(outcome));

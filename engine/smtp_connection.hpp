@@ -12,6 +12,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,7 @@ private:
   protocol::SmtpReply last_failure_;
   std::string last_failure_where_;
   std::size_t messages_sent_ = 0;
+  std::chrono::steady_clock::time_point transaction_started_{}; // of the transaction in current_
   bool tls_ = false;
   bool handshaking_ = false;
   bool reading_ = false;

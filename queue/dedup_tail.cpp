@@ -2,6 +2,8 @@
 // Must never lose an entry on growth or trim (both rebuild from the old slots).
 #include "queue/dedup_tail.hpp"
 
+#include <algorithm>
+
 namespace volley::queue {
 
 void DedupTail::insert(std::uint64_t hash, std::uint64_t seq) {
@@ -32,9 +34,15 @@ void DedupTail::grow() {
 
 void DedupTail::trim_through(std::uint64_t seq) {
   trimmed_through = seq;
+  std::size_t kept = 0;
+  for (const Entry& e : slots_)
+    kept += e.seq > seq ? 1 : 0;
+  std::size_t capacity = 16; // shrink with the entries: a merged tail of millions must not stay
+  while (capacity < 2 * kept)
+    capacity *= 2;
   std::vector<Entry> old;
   old.swap(slots_);
-  slots_.assign(old.size(), Entry{});
+  slots_.assign(std::min(capacity, old.size()), Entry{});
   size_ = 0;
   for (const Entry& e : old) {
     if (e.seq > seq) {

@@ -4,7 +4,9 @@
 // stale after an aborted request), nor used off the writer thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "queue/hash_bloom.hpp"
@@ -43,6 +45,19 @@ public:
   // Occupied rcpt_dedup slots of the campaign (the durable part), kept beside the tail.
   HashBloom indexed_slots;
   std::uint64_t last_used = 0; // DedupTails::tick of its last use
+
+  // A merge into rcpt_dedup spread over several write transactions, one part each, so that no
+  // transaction dirties more than about one part's key range of the index (LMDB keeps the pages a
+  // transaction dirtied as heap memory for the life of the process). Its entries stay in the tail
+  // until the last part has committed; dropping it is always safe (rewriting an entry is a no-op).
+  struct Merge {
+    std::vector<Entry> entries;      // recipients not yet indexed, sorted by (hash, seq)
+    std::size_t next = 0;            // first entry not yet written
+    std::size_t per_transaction = 0; // entries written per part
+    std::uint64_t through_seq = 0;   // dedup_indexed_through once every entry is written
+    std::uint64_t last_txn_id = 0;   // the write transaction that wrote the last part
+  };
+  std::optional<Merge> merge;
 
 private:
   std::size_t mask() const { return slots_.size() - 1; }

@@ -2,10 +2,16 @@
 // Error mapping. Must never call mdb_env_set_mapsize without the exclusive resize lock.
 #include "queue/lmdb_env.hpp"
 
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <system_error>
 
 namespace volley::queue {
@@ -200,6 +206,40 @@ std::uint64_t LmdbEnv::used_bytes() const {
   mdb_env_info(env_, &info);
   mdb_env_stat(env_, &st);
   return (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
+}
+
+std::uint64_t mapped_file_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0, shared = 0;
+  if (!(statm >> size >> resident >> shared))
+    return 0;
+  return shared * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// LMDB does not tell where it mapped the file (mdb_env_info's me_mapaddr is only set with
+// MDB_FIXEDMAP), and a resize moves the map: the mapping is found in /proc/self/maps by the data
+// file's inode each time.
+void LmdbEnv::release_mapped_pages() const {
+  struct stat data {};
+  if (::stat((dir_ / "data.mdb").c_str(), &data) != 0)
+    return;
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    // "start-end perms offset dev inode path"
+    std::istringstream fields(line);
+    std::string range, perms, offset, device;
+    std::uint64_t inode = 0;
+    if (!(fields >> range >> perms >> offset >> device >> inode) || inode != data.st_ino ||
+        line.find("data.mdb") == std::string::npos) {
+      continue;
+    }
+    auto dash = range.find('-');
+    std::uintptr_t start = std::stoull(range.substr(0, dash), nullptr, 16);
+    std::uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    // Advisory: a failure changes nothing. Pages past the file's end are not mapped anyway.
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+  }
 }
 
 void LmdbEnv::set_map_bytes(std::uint64_t bytes) {

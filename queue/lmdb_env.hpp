@@ -115,6 +115,9 @@ struct LmdbEnvConfig {
   bool durable = true;
 };
 
+// Bytes of files (and shared memory) this process has mapped in: "shared" of /proc/self/statm.
+std::uint64_t mapped_file_bytes();
+
 // The environment. Read transactions must be opened through ReadTxn so map growth can exclude them.
 class LmdbEnv {
 public:
@@ -132,6 +135,11 @@ public:
   void set_map_bytes(std::uint64_t bytes);
   // Same, but gives up (returns false) instead of waiting for readers.
   bool try_set_map_bytes(std::uint64_t bytes);
+  // Unmaps the spool pages this process has touched (madvise MADV_DONTNEED on the read-only shared
+  // map): they stay in the kernel's page cache and are mapped again on the next access. Keeps RSS
+  // to what volleyd uses now instead of every page it ever read. Never loses data (LMDB writes
+  // through the file descriptor, not the map).
+  void release_mapped_pages() const;
   std::shared_mutex& resize_mutex() const { return resize_mutex_; }
 
 private:

@@ -68,6 +68,8 @@ DedupSettings dedup_settings(const SpoolTestHooks& hooks) {
   d.hash = hooks.address_hash;
   if (hooks.dedup_min_merge_entries != 0)
     d.min_merge_entries = hooks.dedup_min_merge_entries;
+  if (hooks.dedup_min_merge_part != 0)
+    d.min_merge_part = hooks.dedup_min_merge_part;
   return d;
 }
 
@@ -94,6 +96,10 @@ SpoolWriterOptions LmdbSpool::writer_options() {
   w.max_queued_requests = options_.max_queued_requests;
   w.max_map_bytes = options_.max_map_bytes;
   w.on_commit_failed = [this] { tails_.by_campaign.clear(); };
+  w.on_request_failed = [this] { // a merge part may have been rolled back: start those over
+    for (auto& [seq, tail] : tails_.by_campaign)
+      tail.merge.reset();
+  };
   return w;
 }
 
@@ -144,7 +150,13 @@ void LmdbSpool::create_campaign(NewCampaign campaign, std::vector<NewRecipient> 
     table.write_counters(info->seq, counters);
     return created;
   };
-  submit<CampaignCreated>(weight, std::move(op), std::move(done));
+  auto counted = [this, done = std::move(done)](Result<CampaignCreated> result) {
+    if (result)
+      recipients_injected_.fetch_add(result->recipients.accepted, std::memory_order_relaxed);
+    if (done)
+      done(std::move(result));
+  };
+  submit<CampaignCreated>(weight, std::move(op), std::move(counted));
 }
 
 void LmdbSpool::add_recipients(std::string campaign_id, std::vector<NewRecipient> recipients,
@@ -166,7 +178,13 @@ void LmdbSpool::add_recipients(std::string campaign_id, std::vector<NewRecipient
     table.write_counters(info->seq, counters);
     return result;
   };
-  submit<AddRecipientsResult>(weight, std::move(op), std::move(done));
+  auto counted = [this, done = std::move(done)](Result<AddRecipientsResult> result) {
+    if (result)
+      recipients_injected_.fetch_add(result->accepted, std::memory_order_relaxed);
+    if (done)
+      done(std::move(result));
+  };
+  submit<AddRecipientsResult>(weight, std::move(op), std::move(counted));
 }
 
 void LmdbSpool::set_campaign_state(std::string campaign_id, CampaignAction action,
@@ -315,6 +333,8 @@ SpoolStats LmdbSpool::stats() const {
   s.used_bytes = w.used_bytes;
   s.last_commit_us = w.last_commit_us;
   s.queued_requests = w.queued_requests;
+  s.commit_duration = std::move(w.commit_duration);
+  s.recipients_injected = recipients_injected_.load(std::memory_order_relaxed);
   return s;
 }
 

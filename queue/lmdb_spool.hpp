@@ -4,6 +4,7 @@
 // such state, the dedup tails, holds verified hints and is dropped when a commit fails).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@ struct SpoolTestHooks {
   AddressHashFn address_hash = nullptr;    // nullptr = address_hash
   std::size_t dedup_min_merge_entries = 0; // 0 = DedupSettings default
   std::size_t dedup_max_tails = 0;         // 0 = DedupTails default
+  std::size_t dedup_min_merge_part = 0;    // 0 = DedupSettings default
 };
 
 class LmdbSpool final : public Spool {
@@ -76,6 +78,7 @@ private:
   LmdbEnv env_;
   SpoolDbs dbs_;
   std::uint64_t recovered_ = 0;
+  std::atomic<std::uint64_t> recipients_injected_{0}; // SpoolStats::recipients_injected
   DedupSettings dedup_;
   DedupTails tails_; // writer thread only
   SpoolWriter writer_;

@@ -47,10 +47,12 @@ AddRecipientsResult RecipientIngest::add(std::uint32_t campaign_seq, std::int64_
       store(campaign_seq, seq, r, canonical, RecipientState::queued, due_ms);
     }
   }
-  if (tail.size() >=
-      std::max<std::uint64_t>(settings_.min_merge_entries, counters.dedup_indexed_through / 4)) {
-    merge_tail(campaign_seq, tail, counters);
+  if (!tail.merge && tail.size() >= std::max<std::uint64_t>(settings_.min_merge_entries,
+                                                            counters.dedup_indexed_through / 4)) {
+    start_merge(campaign_seq, tail, counters);
   }
+  if (tail.merge)
+    merge_next_part(campaign_seq, tail, counters);
   return result;
 }
 
@@ -157,22 +159,40 @@ std::optional<bool> RecipientIngest::stored_as(std::uint32_t campaign_seq, std::
   return same_canonical(view, canonical);
 }
 
-// Writes (hash -> seq) of every recipient not yet indexed into rcpt_dedup, in hash order (few,
-// mostly sequential page writes), read from the stored recipients themselves (so stale tail hints
-// never reach the durable index). The tail is trimmed by the next request that sees this merge
-// committed.
-void RecipientIngest::merge_tail(std::uint32_t campaign_seq, DedupTail& tail,
-                                 CampaignCounters& counters) {
-  std::vector<DedupTail::Entry> entries;
-  entries.reserve(counters.next_rcpt_seq - 1 - counters.dedup_indexed_through);
+// Collects (hash, seq) of every recipient not yet indexed, read from the stored recipients
+// themselves (so stale tail hints never reach the durable index), sorted by hash: the merge's
+// parts then cover disjoint key ranges of rcpt_dedup.
+void RecipientIngest::start_merge(std::uint32_t campaign_seq, DedupTail& tail,
+                                  const CampaignCounters& counters) {
+  DedupTail::Merge merge;
+  merge.entries.reserve(counters.next_rcpt_seq - 1 - counters.dedup_indexed_through);
   for_each_hash_after(campaign_seq, counters.dedup_indexed_through,
                       [&](std::uint64_t hash, std::uint64_t seq) {
-                        entries.push_back({hash, seq});
+                        merge.entries.push_back({hash, seq});
                       });
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+  std::sort(merge.entries.begin(), merge.entries.end(), [](const auto& a, const auto& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.seq < b.seq;
   });
-  for (const DedupTail::Entry& e : entries) {
+  std::size_t parts = std::max<std::size_t>(settings_.merge_parts, 1);
+  merge.per_transaction =
+      std::max<std::size_t>(settings_.min_merge_part, (merge.entries.size() + parts - 1) / parts);
+  merge.through_seq = counters.next_rcpt_seq - 1;
+  tail.merge = std::move(merge);
+}
+
+// Writes the merge's next part (at most one per write transaction) into rcpt_dedup in hash order
+// (few, mostly sequential page writes). With the last part, dedup_indexed_through moves up; the
+// tail is trimmed by the next request that sees that committed. A part whose request is rolled
+// back drops the merge (SpoolWriterOptions::on_request_failed); a later one starts over.
+void RecipientIngest::merge_next_part(std::uint32_t campaign_seq, DedupTail& tail,
+                                      CampaignCounters& counters) {
+  DedupTail::Merge& merge = *tail.merge;
+  std::uint64_t txn_id = mdb_txn_id(txn_);
+  if (merge.next > 0 && merge.last_txn_id == txn_id)
+    return;
+  std::size_t end = std::min(merge.entries.size(), merge.next + merge.per_transaction);
+  for (std::size_t i = merge.next; i < end; ++i) {
+    const DedupTail::Entry& e = merge.entries[i];
     SeqKey value = seq_key(e.seq);
     std::string_view existing;
     for (std::uint64_t slot = e.hash;; ++slot) { // probe past real collisions
@@ -184,7 +204,12 @@ void RecipientIngest::merge_tail(std::uint32_t campaign_seq, DedupTail& tail,
       }
     }
   }
-  counters.dedup_indexed_through = counters.next_rcpt_seq - 1;
+  merge.next = end;
+  merge.last_txn_id = txn_id;
+  if (end < merge.entries.size())
+    return;
+  counters.dedup_indexed_through = merge.through_seq;
+  tail.merge.reset();
   if (counters.dedup_indexed_through > tail.indexed_slots.capacity()) {
     rebuild_slot_filter(campaign_seq, counters.dedup_indexed_through, tail);
   }

@@ -36,6 +36,8 @@ struct DedupSettings {
   AddressHashFn hash = nullptr;            // nullptr = address_hash
   std::size_t min_merge_entries = 1 << 18; // merge the tail once it has this many entries (or
                                            // a quarter of the indexed ones, whichever is more)
+  std::size_t merge_parts = 16;            // a merge is written in this many transactions ...
+  std::size_t min_merge_part = 1 << 16;    // ... of at least this many entries each
 };
 
 class RecipientIngest {
@@ -58,7 +60,8 @@ private:
   // Whether recipient seq is stored with this canonical address; nullopt if it is not stored.
   std::optional<bool> stored_as(std::uint32_t campaign_seq, std::uint64_t seq,
                                 std::string_view canonical);
-  void merge_tail(std::uint32_t campaign_seq, DedupTail& tail, CampaignCounters& counters);
+  void start_merge(std::uint32_t campaign_seq, DedupTail& tail, const CampaignCounters& counters);
+  void merge_next_part(std::uint32_t campaign_seq, DedupTail& tail, CampaignCounters& counters);
   void rebuild_slot_filter(std::uint32_t campaign_seq, std::uint64_t indexed, DedupTail& tail);
   std::string_view canonical_of(const RecipientView& r);
   bool is_suppressed(std::string_view canonical) const;

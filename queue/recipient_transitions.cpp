@@ -117,6 +117,7 @@ std::vector<ClaimedRecipient> RecipientTransitions::claim_due(std::int64_t now_m
     c.crm_id.assign(r.crm_id);
     c.vars_json.assign(r.vars_json);
     c.attempts = r.attempts;
+    c.due_ms = e.due_ms;
     move_count(slot, r.state, RecipientState::in_flight);
     patch_recipient_header(value_, RecipientState::in_flight, r.attempts, r.next_attempt_ms);
     lmdb_put(txn_, dbs_.recipients, key.view(), value_);

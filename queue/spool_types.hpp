@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/duration_histogram.hpp"
+
 namespace volley::queue {
 
 enum class RecipientState : std::uint8_t {
@@ -47,6 +49,10 @@ struct NewCampaign {
   std::int64_t not_before_ms = 0;   // first delivery not before (unix ms); 0 = now
   std::int64_t expires_after_s = 0; // 0 = spool default (SpoolOptions::default_expires_after_s)
   std::string unsubscribe_url;      // "" or http(s) URL for List-Unsubscribe (may hold {{fields}})
+  // Sent as received (SMTP submission): `from` is the envelope sender of every recipient (no VERP)
+  // when keep_return_path; the message has no merge fields ("{{x}}" is text) when verbatim.
+  bool keep_return_path = false;
+  bool verbatim = false;
 };
 
 struct NewRecipient {
@@ -80,6 +86,8 @@ struct CampaignInfo {
   std::int64_t expires_after_s = 0;
   std::uint64_t message_bytes = 0;
   std::string unsubscribe_url;
+  bool keep_return_path = false; // see NewCampaign
+  bool verbatim = false;
   CampaignCounts counts;
 };
 
@@ -125,6 +133,7 @@ struct ClaimedRecipient {
   std::string crm_id;
   std::string vars_json;
   std::uint16_t attempts = 0; // attempts before this one
+  std::int64_t due_ms = 0;    // when it became due (its next_attempt_ms): delivery latency
 };
 
 // returned: back to queued without counting an attempt (campaign paused while the recipient waited
@@ -167,12 +176,16 @@ struct ReportedBounce {
 };
 
 struct SpoolStats {
-  std::uint64_t commits = 0;            // write transactions committed that wrote (and synced)
-  std::uint64_t requests_committed = 0; // requests acknowledged after a commit
-  std::uint64_t map_bytes = 0;          // current LMDB map size
-  std::uint64_t used_bytes = 0;         // pages in use * page size
-  std::uint64_t last_commit_us = 0;     // duration of the last commit incl. fsync
-  std::uint64_t queued_requests = 0;    // waiting for the writer now
+  std::uint64_t commits = 0;             // write transactions committed that wrote (and synced)
+  std::uint64_t recipients_injected = 0; // recipients stored by create/add since open (incl.
+                                         // suppressed ones; duplicates are not stored)
+  std::uint64_t requests_committed = 0;  // requests acknowledged after a commit
+  std::uint64_t map_bytes = 0;           // current LMDB map size
+  std::uint64_t used_bytes = 0;          // pages in use * page size
+  std::uint64_t last_commit_us = 0;      // duration of the last commit incl. fsync
+  std::uint64_t queued_requests = 0;     // waiting for the writer now
+  // Durations of the commits counted in `commits` (incl. fsync); its count equals commits.
+  protocol::DurationHistogramSnapshot commit_duration;
 };
 
 } // namespace volley::queue

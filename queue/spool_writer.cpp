@@ -3,6 +3,7 @@
 // the parent transaction returned.
 #include "queue/spool_writer.hpp"
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -11,6 +12,10 @@ namespace volley::queue {
 namespace {
 
 constexpr std::uint64_t kPageBytes = 4096;
+// volley_spool_commit_duration_seconds buckets: 100 µs (no fsync, tmpfs) to 5 s (a stalled disk).
+constexpr std::array<std::uint64_t, 15> kCommitBoundsUs = {
+    100,    250,     500,     1'000,   2'500,     5'000,     10'000,   25'000,
+    50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
 
 Error spool_full_error(std::uint64_t map_bytes) {
   return make_error(error_code::spool_full,
@@ -20,7 +25,8 @@ Error spool_full_error(std::uint64_t map_bytes) {
 
 } // namespace
 
-SpoolWriter::SpoolWriter(LmdbEnv& env, SpoolWriterOptions options) : env_(env), options_(options) {
+SpoolWriter::SpoolWriter(LmdbEnv& env, SpoolWriterOptions options)
+    : env_(env), options_(options), commit_duration_(kCommitBoundsUs) {
   if (options_.max_requests_per_commit == 0)
     options_.max_requests_per_commit = 1;
   refresh_map_stats();
@@ -61,7 +67,8 @@ void SpoolWriter::stop() {
 
 SpoolWriterStats SpoolWriter::stats() const {
   SpoolWriterStats s;
-  s.commits = commits_.load(std::memory_order_relaxed);
+  s.commit_duration = commit_duration_.snapshot();
+  s.commits = s.commit_duration.count;
   s.requests_committed = requests_committed_.load(std::memory_order_relaxed);
   s.map_bytes = map_bytes_.load(std::memory_order_relaxed);
   s.used_bytes = used_bytes_.load(std::memory_order_relaxed);
@@ -154,23 +161,31 @@ int SpoolWriter::apply_one(WriteRequest& request, std::size_t index, MDB_txn* pa
       stages_[index] = Stage::applied;
       return 0;
     }
+    request_rolled_back();
     if (rc == MDB_MAP_FULL || rc == MDB_TXN_FULL)
       return rc;
     stages_[index] = Stage::failed;
     errors_[index] = lmdb_error(rc, env_.dir(), "committing a nested transaction");
   } catch (const LmdbFailure& f) {
     mdb_txn_abort(child);
+    request_rolled_back();
     if (f.code() == MDB_MAP_FULL || f.code() == MDB_TXN_FULL)
       return f.code();
     stages_[index] = Stage::failed;
     errors_[index] = lmdb_error(f.code(), env_.dir(), f.where());
   } catch (const std::exception& e) {
     mdb_txn_abort(child);
+    request_rolled_back();
     stages_[index] = Stage::failed;
     errors_[index] =
         make_error(error_code::internal, std::string("spool write failed: ") + e.what());
   }
   return 0;
+}
+
+void SpoolWriter::request_rolled_back() {
+  if (options_.on_request_failed)
+    options_.on_request_failed();
 }
 
 // Commits the run's transaction and delivers its results. Returns false (nothing delivered) when
@@ -193,11 +208,17 @@ bool SpoolWriter::commit_run(Batch& batch, LmdbTxn& txn, const Run& run) {
   }
   if (rc == 0) {
     if (run.end > run.begin && wrote_to_disk(txn_id))
-      commits_.fetch_add(1, std::memory_order_relaxed);
+      commit_duration_.observe(took); // counts the commit too
     refresh_map_stats();
     if (used_bytes_.load() > map_bytes_.load() / 4 * 3)
       grow_map(false);
     finish(batch, run, nullptr);
+    auto now = std::chrono::steady_clock::now();
+    if (options_.max_mapped_bytes > 0 && now - mapped_pages_checked_ >= std::chrono::seconds(1)) {
+      mapped_pages_checked_ = now;
+      if (mapped_file_bytes() > options_.max_mapped_bytes)
+        env_.release_mapped_pages();
+    }
   } else {
     Error e = rc == MDB_MAP_FULL ? spool_full_error(env_.map_bytes())
                                  : lmdb_error(rc, env_.dir(), "committing a write transaction");

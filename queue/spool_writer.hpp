@@ -7,6 +7,7 @@
 #include <lmdb.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "protocol/duration_histogram.hpp"
 #include "protocol/result.hpp"
 #include "queue/lmdb_env.hpp"
 
@@ -47,6 +49,13 @@ struct SpoolWriterOptions {
   // Called on the writer thread when a write transaction failed to commit (state kept outside LMDB
   // that the failed transaction may have changed must be dropped).
   std::function<void()> on_commit_failed;
+  // Called on the writer thread when one request's nested transaction was rolled back after it had
+  // been applied (an error, or a full map: the request is retried in the next transaction).
+  std::function<void()> on_request_failed;
+  // After a commit (checked at most once a second): when the process has more than this many bytes
+  // of files mapped (mostly spool pages it read), the spool pages are released
+  // (LmdbEnv::release_mapped_pages); zero = never.
+  std::uint64_t max_mapped_bytes = 256ull << 20;
 };
 
 struct SpoolWriterStats {
@@ -56,6 +65,7 @@ struct SpoolWriterStats {
   std::uint64_t used_bytes = 0;
   std::uint64_t last_commit_us = 0;
   std::uint64_t queued_requests = 0;
+  protocol::DurationHistogramSnapshot commit_duration; // count == commits
 };
 
 class SpoolWriter {
@@ -85,6 +95,7 @@ private:
   void process(Batch& batch);
   std::size_t run_transaction(Batch& batch, std::size_t begin);
   int apply_one(WriteRequest& request, std::size_t index, MDB_txn* parent);
+  void request_rolled_back();
   bool commit_run(Batch& batch, LmdbTxn& txn, const Run& run);
   bool wrote_to_disk(std::size_t txn_id) const;
   void finish(Batch& batch, const Run& run, const Error* commit_error);
@@ -103,8 +114,11 @@ private:
   bool stopping_ = false;
   std::thread thread_;
 
-  std::atomic<std::uint64_t> commits_{0}, requests_committed_{0}, map_bytes_{0}, used_bytes_{0},
+  std::atomic<std::uint64_t> requests_committed_{0}, map_bytes_{0}, used_bytes_{0},
       last_commit_us_{0}, queued_{0};
+  // Every commit that wrote (and synced): its count is the commits statistic.
+  protocol::DurationHistogram commit_duration_;
+  std::chrono::steady_clock::time_point mapped_pages_checked_ = std::chrono::steady_clock::now();
 };
 
 } // namespace volley::queue

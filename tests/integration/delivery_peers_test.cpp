@@ -93,7 +93,8 @@ TEST(DeliveryPeers, PostfixSmtpSinkReceivesEveryRecipientOfFiveDomains) {
   std::int64_t transactions = -1;
   EXPECT_TRUE(wait_until(
       [&] {
-        transactions = metric_value(client, "volley_smtp_transactions_total");
+        transactions = metric_value(client, "volley_smtp_transactions_total{tls=\"no\"}") +
+                       metric_value(client, "volley_smtp_transactions_total{tls=\"yes\"}");
         return transactions > 0 && static_cast<std::uint64_t>(transactions) == sink.messages();
       },
       seconds(10)))

@@ -138,7 +138,7 @@ TEST(DeliveryTls, OpportunisticUsesStartTlsWhenOffered) {
     EXPECT_TRUE(record.at("tls").as_bool()) << boost::json::serialize(record);
   EXPECT_GE(stat_of(sink.stats(), "tls_sessions"), 1);
   auto client = daemon.client();
-  EXPECT_GE(metric_value(client, "volley_smtp_tls_sessions_total"), 1);
+  EXPECT_GE(metric_value(client, "volley_smtp_tls_handshakes_total"), 1);
 }
 
 TEST(DeliveryTls, OpportunisticFallsBackToPlaintextWithoutStartTls) {
@@ -236,7 +236,7 @@ TEST(DeliveryTls, PerDomainRequireWhileTheDefaultIsOff) {
   EXPECT_EQ(by_tls["tls"], 3);
   EXPECT_EQ(by_tls["clear"], 3);
   EXPECT_EQ(stat_of(sink.stats(), "tls_sessions"),
-            metric_value(client, "volley_smtp_tls_sessions_total"));
+            metric_value(client, "volley_smtp_tls_handshakes_total"));
 }
 
 TEST(DeliveryTls, OneTlsConnectionCarriesSeveralLargeMessagesIntact) {

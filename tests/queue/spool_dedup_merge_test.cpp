@@ -73,6 +73,42 @@ TEST(SpoolDedupMergeTest, DuplicatesAreFoundAcrossMergesAndRestarts) {
   }
 }
 
+// A merge is written in parts, one per write transaction, so that no transaction dirties the whole
+// index; restarts in the middle of one lose nothing and the merge starts over.
+TEST(SpoolDedupMergeTest, MergesAreWrittenInPartsOnePerTransaction) {
+  TempSpoolDir dir;
+  SpoolTestHooks hooks{nullptr, 64, 0, 8}; // merge from 64 entries, parts of >= 8 (16 parts)
+  {
+    LmdbSpool spool(options_for(dir, false), hooks);
+    ASSERT_TRUE(create_campaign_sync(spool, campaign_named("p"), {}).ok());
+    for (std::size_t first = 0; first < 70; first += 10)
+      ASSERT_EQ(add_recipients_sync(spool, "p", rcpts(first, 10))->accepted, 10u);
+  }
+  // The 7th request reached 70 >= 64 entries: only its first part (8 entries) is indexed.
+  EXPECT_EQ(dedup_entries(dir.path()), 8u);
+  const std::size_t total = 1500;
+  for (std::size_t first = 70; first < total;) { // restart every 200 recipients
+    LmdbSpool spool(options_for(dir, false), hooks);
+    for (std::size_t end = std::min(total, first + 200); first < end; first += 10) {
+      auto r = add_recipients_sync(spool, "p", rcpts(first, 10));
+      ASSERT_TRUE(r.ok());
+      ASSERT_EQ(r->accepted, 10u) << first;
+      auto again = add_recipients_sync(spool, "p", shouted(rcpts(first / 2, 10)));
+      ASSERT_EQ(again->duplicates, 10u) << first;
+    }
+    EXPECT_TRUE(spool.audit().empty());
+  }
+  std::uint64_t indexed = dedup_entries(dir.path());
+  EXPECT_GT(indexed, total / 2) << "merges never completed";
+  EXPECT_LE(indexed, total);
+  LmdbSpool spool(options_for(dir, false), hooks);
+  auto all = add_recipients_sync(spool, "p", shouted(rcpts(0, total)));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->duplicates, total);
+  EXPECT_EQ(all->accepted, 0u);
+  EXPECT_TRUE(spool.audit().empty());
+}
+
 TEST(SpoolDedupMergeTest, UnmergedTailIsRebuiltAfterRestart) {
   TempSpoolDir dir;
   {
