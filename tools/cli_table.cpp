@@ -11,10 +11,24 @@ bool is_continuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
-// The longest prefix of text holding at most max_chars characters.
+// Length of the ANSI escape sequence (CSI "ESC [ ... final byte") at text[i], or 0.
+std::size_t escape_length(std::string_view text, std::size_t i) {
+  if (text[i] != '\x1b' || i + 1 >= text.size() || text[i + 1] != '[')
+    return 0;
+  std::size_t end = i + 2;
+  while (end < text.size() && !(text[end] >= 0x40 && text[end] <= 0x7e))
+    ++end;
+  return end < text.size() ? end - i + 1 : text.size() - i;
+}
+
+// The longest prefix of text holding at most max_chars characters (escapes take no width).
 std::string_view prefix_chars(std::string_view text, std::size_t max_chars) {
   std::size_t chars = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::size_t skip = escape_length(text, i)) {
+      i += skip - 1;
+      continue;
+    }
     if (is_continuation(text[i]))
       continue;
     if (chars == max_chars)
@@ -31,8 +45,24 @@ void pad(std::string& out, std::size_t count) {
 } // namespace
 
 std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::size_t skip = escape_length(text, i)) {
+      i += skip - 1;
+    } else if (!is_continuation(text[i])) {
+      ++width;
+    }
+  }
+  return width;
+}
+
+std::string cut_to_width(std::string_view text, std::size_t max_chars) {
+  if (display_width(text) <= max_chars)
+    return std::string(text);
+  std::string cut(prefix_chars(text, max_chars > 0 ? max_chars - 1 : 0));
+  if (cut.find('\x1b') != std::string::npos)
+    cut += "\x1b[0m"; // never leave a colour switched on
+  return cut + "…";
 }
 
 TextTable::TextTable(std::vector<std::string> headers) {
@@ -55,11 +85,45 @@ void TextTable::limit_width(std::size_t column, std::size_t max_chars) {
     columns_[column].max_chars = std::max<std::size_t>(max_chars, 2);
 }
 
-std::string TextTable::fitted(std::size_t column, const std::string& cell) const {
-  std::size_t limit = columns_[column].max_chars;
+void TextTable::fit_to_width(std::size_t column, std::size_t line_width, std::size_t min_chars) {
+  if (column >= columns_.size())
+    return;
+  fit_column_ = column;
+  fit_line_width_ = line_width;
+  fit_min_chars_ = std::max<std::size_t>(min_chars, 2);
+}
+
+std::string TextTable::fitted(std::size_t column, const std::string& cell,
+                              std::size_t limit) const {
   if (limit == 0 || display_width(cell) <= limit)
     return cell;
-  return std::string(prefix_chars(cell, limit - 1)) + "…";
+  return cut_to_width(cell, limit);
+}
+
+// Each column's character limit (0 = none) after fitting the lines into fit_line_width_.
+std::vector<std::size_t> TextTable::column_limits() const {
+  std::vector<std::size_t> limits;
+  for (const Column& column : columns_)
+    limits.push_back(column.max_chars);
+  if (fit_line_width_ == 0)
+    return limits;
+  std::size_t others = 2 * (columns_.size() - 1), own = 0;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    std::size_t widest = display_width(columns_[c].header);
+    for (const auto& row : rows_)
+      widest = std::max(widest, display_width(fitted(c, row[c], limits[c])));
+    if (c == fit_column_)
+      own = widest;
+    else
+      others += widest;
+  }
+  if (others + own > fit_line_width_) {
+    std::size_t room = fit_line_width_ > others ? fit_line_width_ - others : 0;
+    std::size_t limit = std::max(room, fit_min_chars_);
+    std::size_t& current = limits[fit_column_];
+    current = current == 0 ? limit : std::min(current, limit);
+  }
+  return limits;
 }
 
 void TextTable::render_line(std::string& out, const std::vector<std::string>& cells,
@@ -85,10 +149,11 @@ std::string TextTable::render() const {
   for (const Column& column : columns_)
     header.push_back(column.header);
   lines.push_back(std::move(header));
+  std::vector<std::size_t> limits = column_limits();
   for (const auto& row : rows_) {
     std::vector<std::string> cells;
     for (std::size_t c = 0; c < columns_.size(); ++c)
-      cells.push_back(fitted(c, row[c]));
+      cells.push_back(fitted(c, row[c], limits[c]));
     lines.push_back(std::move(cells));
   }
   std::vector<std::size_t> widths(columns_.size(), 0);

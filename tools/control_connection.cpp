@@ -14,14 +14,42 @@ namespace beast = boost::beast;
 
 namespace {
 
-constexpr std::string_view tcp_start_hint =
-    "is volleyd running? (start it with `build/bin/volleyd`; the control socket is at "
-    "./var/run/volley.sock)";
-constexpr std::string_view unix_start_hint =
-    "is volleyd running? (start it with `build/bin/volleyd`; its control.socket must be this "
-    "path, or use --url http://127.0.0.1:8025)";
+// " (from --url)" when the user chose the address, "" for the defaults.
+std::string chosen_by(const ControlEndpoint& endpoint) {
+  if (endpoint.source.empty() || endpoint.source == "default")
+    return "";
+  return " (from " + endpoint.source + ")";
+}
+
+// What to do when nothing listens at the TCP address.
+std::string tcp_refused_hint(const ControlEndpoint& endpoint) {
+  if (endpoint.source == "default") {
+    return "is volleyd running? There is no control socket at ./var/run/volley.sock here either; "
+           "start volleyd, or point volleyctl at it with --socket PATH (VOLLEY_SOCKET) or "
+           "--url URL (VOLLEY_URL)";
+  }
+  std::string option = endpoint.source.empty() ? "--url" : endpoint.source;
+  return "is volleyd running, with control.listen at this address? Start it, or fix " + option +
+         " (or use --socket PATH)";
+}
+
+// What to do when the socket path does not exist.
+std::string socket_missing_hint(const ControlEndpoint& endpoint) {
+  std::string option = endpoint.source == "VOLLEY_SOCKET" ? "VOLLEY_SOCKET" : "--socket";
+  return "is volleyd running? Its control.socket (default ./var/run/volley.sock in volleyd's "
+         "directory) must be this path: fix " +
+         option + ", or use --url http://127.0.0.1:8025";
+}
 
 } // namespace
+
+std::string describe_endpoint(const ControlEndpoint& endpoint) {
+  if (!endpoint.unix_socket.empty())
+    return endpoint.unix_socket;
+  bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  std::string host = ipv6 ? "[" + endpoint.host + "]" : endpoint.host;
+  return host + ":" + std::to_string(endpoint.port);
+}
 
 ControlConnection::ControlConnection(const ControlEndpoint& endpoint)
     : endpoint_(endpoint), timeout_(std::max(1, endpoint.timeout_seconds)) {}
@@ -93,20 +121,27 @@ Result<Unit> ControlConnection::connect_unix() {
 }
 
 Error ControlConnection::connect_error(beast::error_code ec) const {
-  std::string what = "cannot connect to volleyd at " + describe() + ": " + ec.message() + " — ";
-  if (ec == beast::error::timeout) {
-    return make_error(error_code::unavailable, what + "nothing accepted the connection within " +
-                                                   std::to_string(timeout_.count()) +
-                                                   " s; is the address right?");
-  }
-  if (ec == asio::error::access_denied) {
-    return make_error(error_code::unavailable,
-                      what + "the socket is mode 0660: run volleyctl as volleyd's user or a "
-                             "member of its group, or use --url with a token");
-  }
+  std::string what = "cannot connect to volleyd at " + describe() + chosen_by(endpoint_) + ": ";
   bool unix_socket = !endpoint_.unix_socket.empty();
-  return make_error(error_code::unavailable,
-                    what + std::string(unix_socket ? unix_start_hint : tcp_start_hint));
+  std::string why;
+  if (ec == beast::error::timeout) {
+    why = "nothing accepted the connection within " + std::to_string(timeout_.count()) +
+          " s — is the address right? Is volleyd overloaded? (see its log)";
+  } else if (ec == asio::error::access_denied || ec == asio::error::no_permission) {
+    why = "permission denied — the socket is mode 0660: run volleyctl as volleyd's user or a "
+          "member of its group, or use --url with a token";
+  } else if (unix_socket && ec == boost::system::errc::no_such_file_or_directory) {
+    why = "no such socket — " + socket_missing_hint(endpoint_);
+  } else if (unix_socket && ec == asio::error::connection_refused) {
+    why = "connection refused — the socket file exists but no volleyd accepts on it (stopped or "
+          "crashed?); start volleyd, or fix --socket";
+  } else if (ec == asio::error::connection_refused) {
+    why = "connection refused — " + tcp_refused_hint(endpoint_);
+  } else {
+    why = ec.message() + " — " +
+          (unix_socket ? socket_missing_hint(endpoint_) : tcp_refused_hint(endpoint_));
+  }
+  return make_error(error_code::unavailable, what + why);
 }
 
 bool ControlConnection::peer_closed() {
@@ -189,11 +224,7 @@ Result<HttpAnswer> ControlConnection::read_answer(std::chrono::seconds timeout, 
 }
 
 std::string ControlConnection::describe() const {
-  if (!endpoint_.unix_socket.empty())
-    return endpoint_.unix_socket;
-  bool ipv6 = endpoint_.host.find(':') != std::string::npos;
-  std::string host = ipv6 ? "[" + endpoint_.host + "]" : endpoint_.host;
-  return host + ":" + std::to_string(endpoint_.port);
+  return describe_endpoint(endpoint_);
 }
 
 std::string ControlConnection::host_header() const {

@@ -27,19 +27,19 @@ std::string answer_id(const CheckedAnswer& answer, const std::string& fallback) 
 
 // Streams an NDJSON file to POST /v1/campaigns/{id}/recipients with a progress display.
 CheckedAnswer upload_recipients(CommandContext& context, const std::string& id,
-                                const std::string& path) {
+                                const std::string& path, JsonEcho echo = JsonEcho::echo) {
   UploadProgressBar bar(context.err, context.stderr_is_terminal,
                         std::filesystem::path(path).filename().string());
   auto answer = context.client.upload_file(
       "POST", campaign_target(id) + "/recipients", path, "application/x-ndjson",
       [&bar](std::uint64_t sent, std::uint64_t total) { bar.update(sent, total); });
   bar.finish(answer.ok() && answer->status >= 200 && answer->status < 300);
-  return check_answer(context, answer);
+  return check_answer(context, answer, echo);
 }
 
 void print_upload_result(CommandContext& context, const CheckedAnswer& answer,
                          const std::string& prefix) {
-  if (answer.printed)
+  if (answer.printed || context.json)
     return;
   context.out << prefix << render_recipient_counts(answer.json) << "\n"
               << render_rejections(answer.json);
@@ -80,12 +80,15 @@ int run_campaign_create(CommandContext& context) {
     if (!streamable)
       return report_input_error(context, streamable.error());
   }
+  // With --json and a recipients file the two answers become one document: the create answer
+  // with the upload answer under "upload".
+  JsonEcho echo = recipients.empty() ? JsonEcho::echo : JsonEcho::hold;
   CheckedAnswer created = check_answer(
-      context, context.client.request("POST", "/v1/campaigns", json::serialize(*body)));
+      context, context.client.request("POST", "/v1/campaigns", json::serialize(*body)), echo);
   if (created.exit_code != exit_ok)
     return created.exit_code;
   std::string id = answer_id(created, context.args.value("id"));
-  if (!created.printed) {
+  if (!context.json) {
     context.out << "campaign " << id << " created\n";
     if (recipients.empty()) {
       context.out << "no recipients yet: add them with `volleyctl campaign add " << shell_quote(id)
@@ -94,7 +97,13 @@ int run_campaign_create(CommandContext& context) {
   }
   if (recipients.empty())
     return exit_ok;
-  CheckedAnswer uploaded = upload_recipients(context, id, recipients);
+  CheckedAnswer uploaded = upload_recipients(context, id, recipients, echo);
+  if (context.json) {
+    json::object document =
+        created.json.is_object() ? created.json.as_object() : json::object{{"id", id}};
+    document["upload"] = uploaded.json;
+    context.out << json::serialize(document) << "\n";
+  }
   if (uploaded.exit_code != exit_ok) {
     context.err << "the campaign " << id << " exists without these recipients; upload them with "
                 << "`volleyctl campaign add " << shell_quote(id) << " " << shell_quote(recipients)
@@ -120,12 +129,22 @@ int run_campaign_add(CommandContext& context) {
 
 int run_campaign_status(CommandContext& context) {
   auto answer = context.client.request("GET", campaign_target(context.args.positionals[0]));
-  return print_answer(context, answer, render_campaign_status);
+  return print_answer(context, answer, [&](const json::value& json) {
+    return render_campaign_status(json, context.style, now_unix_ms());
+  });
 }
 
 int run_campaign_list(CommandContext& context) {
-  return print_answer(context, context.client.request("GET", "/v1/campaigns"),
-                      render_campaign_table);
+  auto answer = context.client.request("GET", "/v1/campaigns");
+  if (context.args.has("ids")) { // plain ids even with --json: completion scripts read them
+    CheckedAnswer checked = check_answer(context, answer, JsonEcho::hold);
+    if (checked.exit_code == exit_ok)
+      context.out << render_campaign_ids(checked.json);
+    return checked.exit_code;
+  }
+  return print_answer(context, answer, [&](const json::value& json) {
+    return render_campaign_table(json, context.style, now_unix_ms());
+  });
 }
 
 int run_campaign_state_change(CommandContext& context) {

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -38,19 +39,38 @@ Result<Unit> check_regular_file(const std::string& path, const char* option) {
   return Unit{};
 }
 
-std::string unauthorized_hint(const ControlClient& client) {
-  if (!client.endpoint().unix_socket.empty())
-    return "";
-  if (client.endpoint().token.empty()) {
-    return "hint: no token was sent; pass --token-file FILE (volleyd writes ./var/control.token) "
-           "or set VOLLEY_TOKEN\n";
-  }
-  return "hint: the token was refused; is it the one in volleyd's control.token_file?\n";
+// One line for 401: where, which token (or none) and what to do.
+std::string unauthorized_line(const ControlEndpoint& endpoint) {
+  std::string where = "volleyd at " + describe_endpoint(endpoint);
+  if (!endpoint.unix_socket.empty())
+    return "error: " + where + " refused the request (401 unauthorized) — check its log";
+  std::string fix = "pass the token from volleyd's control.token_file (default "
+                    "./var/control.token in volleyd's directory) with --token-file FILE or "
+                    "VOLLEY_TOKEN, or use the Unix socket (--socket PATH)";
+  if (endpoint.token.empty())
+    return "error: " + where + " wants a bearer token (401 unauthorized) and none was sent — " +
+           fix;
+  return "error: " + where + " refused the bearer token from " +
+         (endpoint.token_source.empty() ? std::string("--token") : endpoint.token_source) +
+         " (401 unauthorized) — it is not the one volleyd uses; " + fix;
+}
+
+void print_body(std::ostream& out, const std::string& body) {
+  out << body;
+  if (!body.empty() && body.back() != '\n')
+    out << "\n";
 }
 
 } // namespace
 
-CheckedAnswer check_answer(CommandContext& context, const Result<HttpAnswer>& answer) {
+std::string error_answer_line(const CommandContext& context, const HttpAnswer& answer) {
+  if (answer.status == 401)
+    return unauthorized_line(context.client.endpoint());
+  return render_error_answer(answer.status, answer.body);
+}
+
+CheckedAnswer check_answer(CommandContext& context, const Result<HttpAnswer>& answer,
+                           JsonEcho echo) {
   CheckedAnswer checked;
   if (!answer.ok()) {
     context.err << "error: " << answer.error().message << "\n";
@@ -60,25 +80,20 @@ CheckedAnswer check_answer(CommandContext& context, const Result<HttpAnswer>& an
   }
   const HttpAnswer& http = *answer;
   bool success = http.status >= 200 && http.status < 300;
-  if (context.json) {
-    context.out << http.body;
-    if (!http.body.empty() && http.body.back() != '\n')
-      context.out << "\n";
+  if (context.json && echo == JsonEcho::echo) {
+    // An empty 2xx body still gives scripts one JSON document.
+    print_body(context.out, http.body.empty() && success ? std::string("{}") : http.body);
     checked.printed = true;
-  }
-  if (!success) {
-    context.err << render_error_answer(http.status, http.body) << "\n";
-    if (http.status == 401)
-      context.err << unauthorized_hint(context.client);
-    checked.exit_code = exit_server_error;
-    return checked;
   }
   boost::json::error_code ec;
   checked.json = boost::json::parse(http.body, ec);
-  if (ec && !checked.printed) {
-    context.out << http.body;
-    if (!http.body.empty() && http.body.back() != '\n')
-      context.out << "\n";
+  if (!success) {
+    context.err << error_answer_line(context, http) << "\n";
+    checked.exit_code = exit_server_error;
+    return checked;
+  }
+  if (ec && !checked.printed && echo == JsonEcho::echo) {
+    print_body(context.out, http.body);
     checked.printed = true;
   }
   return checked;
@@ -146,6 +161,12 @@ Result<std::string> limit_value(const ParsedArgs& args) {
                       "--limit must be a positive whole number, got \"" + text + "\"");
   }
   return text;
+}
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string shell_quote(const std::string& text) {

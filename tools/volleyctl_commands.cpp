@@ -2,8 +2,10 @@
 // Never exits the process and never talks to volleyd for help or usage errors.
 #include "tools/volleyctl_commands.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -28,23 +30,27 @@ const std::map<std::string_view, Handler>& handlers() {
       {"campaign pause", run_campaign_state_change},
       {"campaign resume", run_campaign_state_change},
       {"campaign cancel", run_campaign_state_change},
+      {"campaign watch", run_campaign_watch},
       {"send", run_send},
       {"suppress", run_suppress},
       {"unsuppress", run_unsuppress},
       {"suppressions", run_suppressions},
       {"bounces", run_bounces},
-      {"queues", run_queues},
+      {"queue", run_queue},
+      {"queues", run_queue},
       {"health", run_health},
       {"dkim keygen", run_dkim_keygen},
       {"check-domain", run_check_domain},
       {"policy check", run_policy_check},
       {"policy explain", run_policy_explain},
+      {"completion", run_completion},
   };
   return table;
 }
 
 bool is_offline_command(std::string_view name) {
-  return name == "dkim keygen" || name == "check-domain" || name.starts_with("policy ");
+  return name == "dkim keygen" || name == "check-domain" || name.starts_with("policy ") ||
+         name == "completion";
 }
 
 // Help for "" (everything), a group ("campaign") or a command; nullopt when the topic is unknown.
@@ -95,7 +101,8 @@ int print_usage_error(const ParseOutcome& parsed, std::ostream& err) {
 
 } // namespace
 
-VolleyctlEnvironment process_environment(bool stderr_is_terminal) {
+VolleyctlEnvironment process_environment(bool stdout_is_terminal, bool stderr_is_terminal,
+                                         std::size_t terminal_columns) {
   VolleyctlEnvironment environment;
   environment.lookup = [](const char* name) -> std::optional<std::string> {
     const char* value = std::getenv(name);
@@ -106,7 +113,28 @@ VolleyctlEnvironment process_environment(bool stderr_is_terminal) {
     return std::filesystem::exists(path, ec);
   };
   environment.stderr_is_terminal = stderr_is_terminal;
+  environment.stdout_is_terminal = stdout_is_terminal;
+  environment.terminal_columns = terminal_columns;
   return environment;
+}
+
+TerminalStyle terminal_style(const VolleyctlEnvironment& environment) {
+  auto variable = [&](const char* name) {
+    auto value = environment.lookup ? environment.lookup(name) : std::nullopt;
+    return value.value_or("");
+  };
+  TerminalStyle style;
+  style.color =
+      environment.stdout_is_terminal && variable("NO_COLOR").empty() && variable("TERM") != "dumb";
+  style.width = environment.stdout_is_terminal ? environment.terminal_columns : 0;
+  std::string columns = variable("COLUMNS");
+  std::size_t from_variable = 0;
+  auto [end, ec] = std::from_chars(columns.data(), columns.data() + columns.size(), from_variable);
+  if (style.width == 0 && ec == std::errc{} && end == columns.data() + columns.size())
+    style.width = from_variable;
+  if (style.width != 0 && style.width < 40)
+    style.width = 40; // narrower terminals wrap; cutting cells to nothing helps nobody
+  return style;
 }
 
 int run_volleyctl(const std::vector<std::string>& arguments,
@@ -123,16 +151,21 @@ int run_volleyctl(const std::vector<std::string>& arguments,
   if (!parsed.error.empty())
     return print_usage_error(parsed, err);
   const CommandSpec& spec = *find_command(volleyctl_commands(), parsed.args.command);
-  if (is_offline_command(spec.name)) { // works without a reachable or configured volleyd
-    ControlClient unused(ControlEndpoint{});
+  auto run = [&](ControlClient& client) {
     CommandContext context{parsed.args,
                            spec,
-                           unused,
+                           client,
                            out,
                            err,
                            parsed.args.has("json"),
-                           environment.stderr_is_terminal};
+                           environment.stderr_is_terminal,
+                           environment.stdout_is_terminal,
+                           terminal_style(environment)};
     return handlers().at(spec.name)(context);
+  };
+  if (is_offline_command(spec.name)) { // works without a reachable or configured volleyd
+    ControlClient unused(ControlEndpoint{});
+    return run(unused);
   }
   auto endpoint = choose_control_endpoint(parsed.args, environment.lookup, environment.exists);
   if (!endpoint) {
@@ -143,17 +176,21 @@ int run_volleyctl(const std::vector<std::string>& arguments,
     return exit_usage;
   }
   ControlClient client(std::move(*endpoint));
-  CommandContext context{
-      parsed.args, spec, client, out, err, parsed.args.has("json"), environment.stderr_is_terminal};
-  return handlers().at(spec.name)(context);
+  return run(client);
 }
 
 int run_volleyctl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::vector<std::string> arguments;
   for (int i = 1; i < argc; ++i)
     arguments.emplace_back(argv[i]);
-  bool terminal = &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
-  return run_volleyctl(arguments, process_environment(terminal), out, err);
+  bool out_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+  bool err_terminal = &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+  std::size_t columns = 0;
+  winsize size{};
+  if (out_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
+    columns = size.ws_col;
+  return run_volleyctl(arguments, process_environment(out_terminal, err_terminal, columns), out,
+                       err);
 }
 
 } // namespace volley::tools

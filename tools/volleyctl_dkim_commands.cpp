@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -113,6 +114,18 @@ int run_dkim_keygen(CommandContext& context) {
   }
   std::string record = key->dns_txt_record();
   std::string name = selector + "._domainkey." + domain;
+  if (context.json) {
+    boost::json::object out{{"file", out_path},
+                            {"algorithm", algorithm == protocol::DkimAlgorithm::rsa_sha256
+                                              ? "rsa-sha256"
+                                              : "ed25519-sha256"},
+                            {"dns_name", name},
+                            {"txt", record}};
+    if (algorithm == protocol::DkimAlgorithm::rsa_sha256)
+      out["bits"] = bits;
+    context.out << boost::json::serialize(out) << "\n";
+    return exit_ok;
+  }
   context.out << "wrote " << out_path << " ("
               << (algorithm == protocol::DkimAlgorithm::rsa_sha256
                       ? "rsa-sha256, " + std::to_string(bits) + " bits"

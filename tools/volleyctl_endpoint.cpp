@@ -34,17 +34,30 @@ Result<int> parse_timeout(const ParsedArgs& args, int fallback) {
   return seconds;
 }
 
-Result<std::string> choose_token(const ParsedArgs& args, const EnvironmentLookup& environment,
+struct ChosenToken {
+  std::string token;
+  std::string source; // for error messages; "" = none
+};
+
+Result<ChosenToken> choose_token(const ParsedArgs& args, const EnvironmentLookup& environment,
                                  const FileExists& exists) {
   if (args.has("token"))
-    return args.value("token");
-  if (args.has("token-file"))
-    return read_token_file(args.value("token-file"));
+    return ChosenToken{args.value("token"), "--token"};
+  if (args.has("token-file")) {
+    auto token = read_token_file(args.value("token-file"));
+    if (!token)
+      return token.error();
+    return ChosenToken{*token, "--token-file " + args.value("token-file")};
+  }
   if (auto token = non_empty(environment, "VOLLEY_TOKEN"))
-    return *token;
-  if (exists(default_token_file))
-    return read_token_file(default_token_file);
-  return std::string();
+    return ChosenToken{*token, "VOLLEY_TOKEN"};
+  if (exists(default_token_file)) {
+    auto token = read_token_file(default_token_file);
+    if (!token)
+      return token.error();
+    return ChosenToken{*token, std::string(default_token_file) + " (default)"};
+  }
+  return ChosenToken{};
 }
 
 } // namespace
@@ -118,16 +131,23 @@ Result<ControlEndpoint> choose_control_endpoint(const ParsedArgs& args,
     return timeout.error();
   endpoint.timeout_seconds = *timeout;
   std::optional<std::string> socket, url;
-  if (args.has("socket"))
+  if (args.has("socket")) {
     socket = args.value("socket");
-  if (args.has("url"))
+    endpoint.source = "--socket";
+  }
+  if (args.has("url")) {
     url = args.value("url");
-  if (!socket && !url)
-    socket = non_empty(environment, "VOLLEY_SOCKET");
-  if (!socket && !url)
-    url = non_empty(environment, "VOLLEY_URL");
-  if (!socket && !url && exists(default_control_socket))
-    socket = default_control_socket;
+    endpoint.source = "--url";
+  }
+  if (!socket && !url && (socket = non_empty(environment, "VOLLEY_SOCKET")))
+    endpoint.source = "VOLLEY_SOCKET";
+  if (!socket && !url && (url = non_empty(environment, "VOLLEY_URL")))
+    endpoint.source = "VOLLEY_URL";
+  if (!socket && !url) {
+    endpoint.source = "default";
+    if (exists(default_control_socket))
+      socket = default_control_socket;
+  }
   if (socket && socket->empty())
     return usage_error("--socket needs a path");
   if (socket) {
@@ -145,7 +165,8 @@ Result<ControlEndpoint> choose_control_endpoint(const ParsedArgs& args,
     auto token = choose_token(args, environment, exists);
     if (!token)
       return token.error();
-    endpoint.token = *token;
+    endpoint.token = std::move(token->token);
+    endpoint.token_source = std::move(token->source);
   }
   return endpoint;
 }

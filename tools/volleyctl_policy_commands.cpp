@@ -5,6 +5,7 @@
 #include "tools/volleyctl_policy_commands.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
 
@@ -132,6 +133,42 @@ std::string settings_table(const policy::EffectivePolicy& effective) {
   return table.render();
 }
 
+struct ExplainFacts {
+  std::string domain;
+  std::vector<std::string> mx_hosts;
+  std::string route; // "" = MX lookup
+  std::string rules; // throttle rule lines for this site
+  std::string pool;  // the pool line, "" when none
+};
+
+std::string explain_json(const ExplainFacts& facts, const ExplainInputs& inputs,
+                         const policy::EffectivePolicy& effective) {
+  boost::json::array mx, settings, rules;
+  for (const std::string& host : facts.mx_hosts)
+    mx.emplace_back(host);
+  for (const policy::SettingOrigin& origin : effective.origins)
+    settings.push_back(
+        {{"setting", origin.setting}, {"value", origin.value}, {"from", origin.layer}});
+  for (std::size_t start = 0; start < facts.rules.size();) {
+    std::size_t end = facts.rules.find('\n', start);
+    std::string line = facts.rules.substr(start, end - start);
+    rules.emplace_back(line.substr(line.find_first_not_of(' ')));
+    start = end + 1;
+  }
+  boost::json::object out{{"domain", facts.domain},
+                          {"mx_hosts", std::move(mx)},
+                          {"route", facts.route.empty() ? boost::json::value(nullptr)
+                                                        : boost::json::value(facts.route)},
+                          {"group", effective.group},
+                          {"policy", inputs.policy_note},
+                          {"config", inputs.config.source},
+                          {"settings", std::move(settings)},
+                          {"throttle_rules", std::move(rules)}};
+  if (!facts.pool.empty())
+    out["pool"] = facts.pool.substr(0, facts.pool.size() - 1);
+  return boost::json::serialize(out) + "\n";
+}
+
 } // namespace
 
 int run_policy_check(CommandContext& context) {
@@ -139,7 +176,14 @@ int run_policy_check(CommandContext& context) {
   auto loaded = policy::load_rate_policy_file(path);
   if (!loaded)
     return report_load_error(context, loaded.error());
-  context.out << path << ": ok (" << policy::describe_rate_policy_size(*loaded) << ")\n";
+  std::string size = policy::describe_rate_policy_size(*loaded);
+  if (context.json) {
+    context.out << boost::json::serialize(
+                       boost::json::object{{"file", path}, {"ok", true}, {"summary", size}})
+                << "\n";
+    return exit_ok;
+  }
+  context.out << path << ": ok (" << size << ")\n";
   return exit_ok;
 }
 
@@ -156,11 +200,25 @@ int run_policy_explain(CommandContext& context) {
   const policy::RouteConfig* route = policy::find_route(inputs.config.delivery.routes, domain);
   auto effective = policy::resolve_policy(inputs.policy, inputs.config.delivery,
                                           inputs.config.spool.expires_after_s, domain, mx_hosts);
+  ExplainFacts facts{domain, mx_hosts, route ? route->host + ":" + std::to_string(route->port) : "",
+                     "", ""};
+  for (const policy::IpPool& pool : inputs.policy.pools) {
+    if (pool.name == effective.pool)
+      facts.pool = pool_line(pool);
+  }
+  for (const policy::ThrottleRule& rule : inputs.policy.throttles) {
+    if (rule.groups.empty() ||
+        std::find(rule.groups.begin(), rule.groups.end(), effective.group) != rule.groups.end())
+      facts.rules += rule_line(rule);
+  }
+  if (context.json) {
+    context.out << explain_json(facts, inputs, effective);
+    return exit_ok;
+  }
   std::vector<std::pair<std::string, std::string>> head{
       {"domain", domain},
       {"mx hosts", mx_hosts.empty() ? "(none given)" : joined(mx_hosts)},
-      {"route", route ? route->host + ":" + std::to_string(route->port) + " (no MX lookup)"
-                      : "(none: MX lookup)"},
+      {"route", route ? facts.route + " (no MX lookup)" : "(none: MX lookup)"},
       {"group", effective.group.empty() ? "(none)" : effective.group},
       {"policy", inputs.policy_note},
       {"config", inputs.config.source}};
@@ -170,18 +228,10 @@ int run_policy_explain(CommandContext& context) {
                    "`dig +short MX "
                 << domain << "`)\n";
   }
-  for (const policy::IpPool& pool : inputs.policy.pools) {
-    if (pool.name == effective.pool)
-      context.out << "\n" << pool_line(pool);
-  }
-  std::string rules;
-  for (const policy::ThrottleRule& rule : inputs.policy.throttles) {
-    if (rule.groups.empty() ||
-        std::find(rule.groups.begin(), rule.groups.end(), effective.group) != rule.groups.end())
-      rules += rule_line(rule);
-  }
-  if (!rules.empty())
-    context.out << "\nthrottle rules for this site (the first match acts):\n" << rules;
+  if (!facts.pool.empty())
+    context.out << "\n" << facts.pool;
+  if (!facts.rules.empty())
+    context.out << "\nthrottle rules for this site (the first match acts):\n" << facts.rules;
   return exit_ok;
 }
 

@@ -61,12 +61,13 @@ std::vector<CommandSpec> campaign_command_specs() {
        1,
        {}},
       {"campaign list",
-       "campaign list",
+       "campaign list [--ids]",
        "list campaigns with their counts",
+       "  --ids  print only the campaign ids, one per line (for scripts and shell completion)\n"
        "example:\n  volleyctl campaign list\n  volleyctl --json campaign list | jq .\n",
        0,
        0,
-       {}},
+       {{"ids", ""}}},
       {"campaign pause",
        "campaign pause ID",
        "stop starting deliveries for a campaign",
@@ -88,6 +89,20 @@ std::vector<CommandSpec> campaign_command_specs() {
        1,
        1,
        {}},
+      {"campaign watch",
+       "campaign watch ID [--interval SECONDS]",
+       "follow a campaign live until nothing is left to send, then print a summary",
+       "  --interval SECONDS  time between polls, 0.1 to 3600 (default 1)\n"
+       "On a terminal one progress line is redrawn in place: done/total, delivered, deferred,\n"
+       "bounced and suppressed counts, msgs/s over the last interval and an ETA. Otherwise one\n"
+       "line per poll. Ends (exit 0) when nothing is queued, in flight or deferred, or the\n"
+       "campaign is cancelled; Ctrl-C stops watching (exit 130), the campaign goes on.\n"
+       "With --json: volleyd's campaign answer as one JSON line per poll.\n"
+       "example:\n  volleyctl campaign watch spring-2026\n"
+       "  volleyctl --json campaign watch spring-2026 --interval 5 >progress.ndjson\n",
+       1,
+       1,
+       {{"interval", "SECONDS"}}},
   };
 }
 
@@ -132,21 +147,35 @@ std::vector<CommandSpec> message_and_list_command_specs() {
        0,
        {{"after", "ADDR"}, {"limit", "N"}}},
       {"bounces",
-       "bounces [--campaign ID] [--after N] [--limit N]",
+       "bounces [--campaign ID] [--after N] [--limit N] [--all]",
        "list bounce records",
        "  --campaign ID  only this campaign's bounces\n"
        "  --after N      continue after this cursor (the `next` of the previous page)\n"
-       "  --limit N      at most N records (server default 100)\n"
-       "example:\n  volleyctl bounces --campaign spring-2026 --limit 20\n",
+       "  --limit N      at most N records per page (server default 100)\n"
+       "  --all          follow the cursor to the end: every page in one table (with --json:\n"
+       "                 one {\"records\": [...], \"next\": null} document)\n"
+       "example:\n  volleyctl bounces --campaign spring-2026 --limit 20\n"
+       "  volleyctl --json bounces --campaign spring-2026 --all | jq -r '.records[].recipient'\n",
        0,
        0,
-       {{"campaign", "ID"}, {"after", "N"}, {"limit", "N"}}},
+       {{"campaign", "ID"}, {"after", "N"}, {"limit", "N"}, {"all", ""}}},
+      {"queue",
+       "queue [SITE|DOMAIN]",
+       "show delivery per destination site, deepest queue first; or one site in detail",
+       "  SITE|DOMAIN  a site name, an MX host or a domain routed to it: show that site only\n"
+       "columns: site, domains, queued (waiting in memory), connections open/idle, rate and\n"
+       "factor (below 1 while a throttle rule slows the site), state (ok, throttled by a rule,\n"
+       "suspended for how long) and the last error\n"
+       "example:\n  volleyctl queue\n  volleyctl queue gmail.com\n",
+       0,
+       1,
+       {}},
       {"queues",
-       "queues",
-       "show delivery per destination site (queued, connections, outcomes, last error)",
+       "queues [SITE|DOMAIN]",
+       "same as `queue`",
        "example:\n  volleyctl queues\n",
        0,
-       0,
+       1,
        {}},
       {"health",
        "health",
@@ -159,12 +188,14 @@ std::vector<CommandSpec> message_and_list_command_specs() {
        "dkim keygen --domain DOMAIN --selector NAME --out FILE [--algorithm rsa|ed25519] "
        "[--bits N] [--force]",
        "make a DKIM signing key and print its DNS TXT record (offline, no volleyd needed)",
-       "  --domain DOMAIN      the signing domain (d=)\n"
-       "  --selector NAME      the selector (s=): the record goes to NAME._domainkey.DOMAIN\n"
-       "  --out FILE           where to write the private key (PEM, mode 0600)\n"
-       "  --algorithm ALG      rsa (default; rsa-sha256) or ed25519 (ed25519-sha256, RFC 8463)\n"
-       "  --bits N             RSA key size, 1024-8192 (default 2048)\n"
-       "  --force              overwrite FILE if it exists\n"
+       "  --domain DOMAIN          the signing domain (d=)\n"
+       "  --selector NAME          the selector (s=): the record goes to NAME._domainkey.DOMAIN\n"
+       "  --out FILE               where to write the private key (PEM, mode 0600)\n"
+       "  --algorithm rsa|ed25519  rsa (default; rsa-sha256) or ed25519 (ed25519-sha256, RFC\n"
+       "                           8463)\n"
+       "  --bits N                 RSA key size, 1024-8192 (default 2048)\n"
+       "  --force                  overwrite FILE if it exists\n"
+       "with --json: {\"file\", \"algorithm\", \"bits\"?, \"dns_name\", \"txt\"} on stdout\n"
        "example:\n"
        "  volleyctl dkim keygen --domain example.org --selector s2026 --out keys/example.org.pem\n"
        "  volleyctl dkim keygen --domain example.org --selector e2026 --algorithm ed25519 \\\n"
@@ -174,7 +205,7 @@ std::vector<CommandSpec> message_and_list_command_specs() {
        {{"domain", "DOMAIN", false, true},
         {"selector", "NAME", false, true},
         {"out", "FILE", false, true},
-        {"algorithm", "ALG"},
+        {"algorithm", "rsa|ed25519"},
         {"bits", "N"},
         {"force", ""}}},
       {"check-domain",
@@ -225,6 +256,23 @@ std::vector<CommandSpec> policy_command_specs() {
   };
 }
 
+std::vector<CommandSpec> shell_command_specs() {
+  return {
+      {"completion",
+       "completion bash|zsh|fish",
+       "print a shell completion script (commands, options, campaign ids)",
+       "  bash: add to ~/.bashrc:    source <(volleyctl completion bash)\n"
+       "  zsh:  add to ~/.zshrc:     source <(volleyctl completion zsh)\n"
+       "  fish: volleyctl completion fish > ~/.config/fish/completions/volleyctl.fish\n"
+       "Campaign ids are completed by running `volleyctl campaign list --ids` with the\n"
+       "--socket/--url/--token options already on the command line (2 s timeout).\n"
+       "example:\n  volleyctl completion bash > /etc/bash_completion.d/volleyctl\n",
+       1,
+       1,
+       {}},
+  };
+}
+
 } // namespace
 
 const std::vector<CommandSpec>& volleyctl_commands() {
@@ -233,6 +281,8 @@ const std::vector<CommandSpec>& volleyctl_commands() {
     for (CommandSpec& spec : message_and_list_command_specs())
       all.push_back(std::move(spec));
     for (CommandSpec& spec : policy_command_specs())
+      all.push_back(std::move(spec));
+    for (CommandSpec& spec : shell_command_specs())
       all.push_back(std::move(spec));
     return all;
   }();
@@ -259,15 +309,29 @@ std::string volleyctl_general_help() {
       "  --url URL           talk over TCP, e.g. http://127.0.0.1:8025 (env VOLLEY_URL)\n"
       "  --token TOKEN       bearer token for TCP (env VOLLEY_TOKEN)\n"
       "  --token-file FILE   read the token from FILE (default ./var/control.token)\n"
-      "  --json              print volleyd's JSON answers as they are\n"
+      "  --json              print volleyd's JSON answer unchanged: one document on stdout\n"
+      "                      (`campaign watch`: one line per poll)\n"
       "  --timeout SECONDS   give up waiting for volleyd after this long (default 600)\n"
       "default endpoint: ./var/run/volley.sock if it exists, else http://127.0.0.1:8025\n"
-      "exit status: 0 ok, 1 volleyd answered an error, 2 cannot reach volleyd, 64 usage error,\n"
-      "             66 an input file cannot be read, 78 a config or policy file is invalid\n"
+      "output: tables for people; colours only on a terminal and when NO_COLOR is unset; long\n"
+      "cells are cut to the terminal width (or $COLUMNS); errors go to stderr\n"
+      "\nexit status:\n"
+      "  0    ok\n"
+      "  1    volleyd answered an error (e.g. 404 no such campaign, 401 wrong token), or the\n"
+      "       site asked for is not in the queues\n"
+      "  2    cannot reach volleyd (not running, wrong socket or URL, timeout, lost connection)\n"
+      "  64   usage error (unknown command or option, missing argument)\n"
+      "  66   an input file cannot be read\n"
+      "  69   check-domain: no DNS server answered\n"
+      "  78   a config or policy file is invalid\n"
+      "  130  interrupted (Ctrl-C during campaign watch)\n"
       "\nexamples:\n"
       "  volleyctl campaign create --from news@example.com --message m.eml --recipients r.ndjson\n"
-      "  volleyctl campaign status c-1\n"
-      "  volleyctl --url http://127.0.0.1:8025 --token-file var/control.token health\n";
+      "  volleyctl campaign watch c-1\n"
+      "  volleyctl queue\n"
+      "  volleyctl --json bounces --campaign c-1 --all\n"
+      "  volleyctl --url http://127.0.0.1:8025 --token-file var/control.token health\n"
+      "  source <(volleyctl completion bash)\n";
   return text;
 }
 

@@ -176,8 +176,18 @@ TEST(ControlClient, ConnectionRefusedSaysWhatToDo) {
   EXPECT_EQ(answer.error().code, error_code::unavailable);
   EXPECT_EQ(answer.error().message,
             "cannot connect to volleyd at 127.0.0.1:" + std::to_string(port) +
-                ": Connection refused — is volleyd running? (start it with `build/bin/volleyd`; "
-                "the control socket is at ./var/run/volley.sock)");
+                ": connection refused — is volleyd running, with control.listen at this address? "
+                "Start it, or fix --url (or use --socket PATH)");
+  // Chosen by default (no socket in this directory): both places are named.
+  endpoint.source = "default";
+  ControlClient by_default(endpoint);
+  answer = by_default.request("GET", "/healthz");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().message,
+            "cannot connect to volleyd at 127.0.0.1:" + std::to_string(port) +
+                ": connection refused — is volleyd running? There is no control socket at "
+                "./var/run/volley.sock here either; start volleyd, or point volleyctl at it with "
+                "--socket PATH (VOLLEY_SOCKET) or --url URL (VOLLEY_URL)");
 }
 
 TEST(ControlClient, MissingUnixSocketSaysWhatToDo) {
@@ -188,9 +198,17 @@ TEST(ControlClient, MissingUnixSocketSaysWhatToDo) {
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.error().message,
             "cannot connect to volleyd at " + endpoint.unix_socket +
-                ": No such file or directory — is volleyd running? (start it with "
-                "`build/bin/volleyd`; its control.socket must be this path, or use --url "
-                "http://127.0.0.1:8025)");
+                ": no such socket — is volleyd running? Its control.socket (default "
+                "./var/run/volley.sock in volleyd's directory) must be this path: fix --socket, "
+                "or use --url http://127.0.0.1:8025");
+  endpoint.source = "VOLLEY_SOCKET";
+  ControlClient from_environment(endpoint);
+  answer = from_environment.request("GET", "/healthz");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_NE(answer.error().message.find(" (from VOLLEY_SOCKET): no such socket — "),
+            std::string::npos)
+      << answer.error().message;
+  EXPECT_NE(answer.error().message.find("fix VOLLEY_SOCKET"), std::string::npos);
 }
 
 TEST(ControlClient, TimesOutWhenNoAnswerComes) {

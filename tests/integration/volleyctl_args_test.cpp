@@ -63,7 +63,8 @@ TEST(VolleyctlArgs, PositionalsAndDoubleDash) {
 
 TEST(VolleyctlArgs, UsageErrors) {
   EXPECT_EQ(parse({"campaign"}).error,
-            "`campaign` needs a subcommand: create, add, status, list, pause, resume, cancel");
+            "`campaign` needs a subcommand: create, add, status, list, pause, resume, cancel, "
+            "watch");
   EXPECT_EQ(parse({"campaign", "stat", "x"}).error,
             "unknown command `campaign stat` — did you mean `campaign status`?");
   EXPECT_EQ(parse({"bounce"}).error, "unknown command `bounce` — did you mean `bounces`?");
@@ -255,12 +256,12 @@ TEST(VolleyctlOutput, CampaignList) {
       "in_flight":1,"delivered":20,"deferred":2,"bounced_hard":3,"bounced_soft":4,"suppressed":1,
       "expired":0,"cancelled":0}},{"id":"c-22","state":"paused"}]})");
   EXPECT_EQ(render_campaign_table(answer),
-            "ID    STATE   QUEUED  IN_FLIGHT  DELIVERED  DEFERRED  BOUNCED  SUPPRESSED  EXPIRED  "
-            "CANCELLED\n"
-            "c-1   active       5          1         20         2        7           1        0  "
-            "        0\n"
-            "c-22  paused       0          0          0         0        0           0        0  "
-            "        0\n");
+            "ID    STATE   TOTAL  DONE  QUEUED  IN_FLIGHT  DELIVERED  DEFERRED  BOUNCED  "
+            "SUPPRESSED  EXPIRED  CANCELLED  CREATED\n"
+            "c-1   active     36   77%       5          1         20         2        7  "
+            "         1        0          0\n"
+            "c-22  paused      0     -       0          0          0         0        0  "
+            "         0        0          0\n");
   EXPECT_EQ(render_campaign_table(json(R"({"campaigns":[]})")), "no campaigns\n");
   EXPECT_EQ(render_campaign_table(json("[]")), "no campaigns\n");
 }
@@ -289,7 +290,7 @@ TEST(VolleyctlOutput, ErrorsAndListsAndCursors) {
       "source":"api","at":"2026-11-23T10:00:00.000Z"}],"next":"a@b.c"})");
   EXPECT_EQ(render_suppressions(suppressions),
             "ADDRESS  REASON       SOURCE  AT\n"
-            "a@b.c    unsubscribe  api     2026-11-23T10:00:00.000Z\n");
+            "a@b.c    unsubscribe  api     2026-11-23 10:00:00\n");
   EXPECT_EQ(json_next_cursor(suppressions), std::optional<std::string>("a@b.c"));
   EXPECT_EQ(json_next_cursor(json(R"({"records":[],"next":null})")), std::nullopt);
   EXPECT_EQ(json_next_cursor(json(R"({"next":42})")), std::optional<std::string>("42"));

@@ -95,8 +95,8 @@ TEST(VolleyctlRun, CampaignListAsTableAndAsJson) {
     EXPECT_EQ(seen.target, "/v1/campaigns");
     EXPECT_EQ(seen.headers["authorization"], "Bearer t");
     EXPECT_EQ(run.out.substr(0, run.out.find('\n')),
-              "ID   STATE   QUEUED  IN_FLIGHT  DELIVERED  DEFERRED  BOUNCED  SUPPRESSED  EXPIRED  "
-              "CANCELLED");
+              "ID   STATE   TOTAL  DONE  QUEUED  IN_FLIGHT  DELIVERED  DEFERRED  BOUNCED  "
+              "SUPPRESSED  EXPIRED  CANCELLED  CREATED");
   }
   ScriptedHttpServer server;
   ReceivedRequest seen;
