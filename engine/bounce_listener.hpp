@@ -2,18 +2,16 @@
 // messages for our VERP and unsubscribe addresses ([bounces] listen). Accepts RCPT only for
 // addresses whose token verifies (never an open relay), limits message size and messages per
 // client address per minute, answers 250 only after BounceIntake has stored what the message says.
-// Runs on its own thread and io_context. Must never accept mail for any other address, or block
-// the delivery or control threads.
+// Runs on its own thread and io_context (InboundSmtpServer). Must never accept mail for any other
+// address, or block the delivery or control threads.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "engine/bounce_intake.hpp"
+#include "engine/inbound_smtp_server.hpp"
 
 namespace volley::engine {
 
@@ -32,20 +30,13 @@ public:
   // Binds (throws std::runtime_error with the address on failure) and starts the thread.
   void start();
   void stop();
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_->port(); }
 
   struct Shared; // per-listener state the connections use (rate limits, intake, config)
 
 private:
-  void accept();
-
-  BounceListenerOptions options_;
-  BounceIntake& intake_;
-  boost::asio::io_context io_{1};
-  boost::asio::ip::tcp::acceptor acceptor_{io_};
   std::shared_ptr<Shared> shared_;
-  std::thread thread_;
-  std::uint16_t port_ = 0;
+  std::unique_ptr<InboundSmtpServer> server_;
 };
 
 } // namespace volley::engine

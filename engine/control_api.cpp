@@ -1,4 +1,5 @@
-// Control API router and write handlers (campaigns, messages, campaign state, suppressions).
+// Control API router and write handlers (campaigns, messages, campaign state, suppressions); the
+// status page's routes are here too, its handlers in control_api_status.cpp.
 // Never answers 2xx before the spool's callback reported a durable commit.
 #include "engine/control_api.hpp"
 
@@ -47,7 +48,11 @@ ControlResponse method_not_allowed(std::string_view method, std::string_view tar
 } // namespace
 
 ControlApi::ControlApi(queue::Spool& spool, ControlApiOptions options)
-    : spool_(spool), options_(std::move(options)), merge_fields_(spool) {}
+    : spool_(spool), options_(std::move(options)), merge_fields_(spool), started_ms_(now_ms()) {
+  // The delivery counters start at zero with the engine, which starts after this: whatever they
+  // count before the first timer sample belongs in the history too.
+  throughput_.sample(started_ms_, ThroughputCounts{});
+}
 
 ControlResponse ControlApi::error_response(const Error& error) {
   return ControlResponse{http_status_for(error), error_body(error)};
@@ -92,7 +97,7 @@ std::optional<Result<std::string>> ControlApi::match_upload(std::string_view met
 }
 
 void ControlApi::handle(std::string_view method, std::string_view target, std::string body,
-                        Respond respond) {
+                        Respond respond, const ControlRequestContext& context) {
   auto parsed = protocol::parse_request_target(target);
   if (!parsed)
     return respond(error_response(parsed.error()));
@@ -106,8 +111,23 @@ void ControlApi::handle(std::string_view method, std::string_view target, std::s
   if (s.size() == 1 && s[0] == "metrics") {
     return respond(get ? metrics() : method_not_allowed(method, target, "GET"));
   }
+  // The status page for browsers (control_api_status.cpp); the session checked the access level.
+  if (s.empty())
+    return respond(get ? status_page(q, context) : method_not_allowed(method, target, "GET"));
+  if (s.size() == 2 && s[0] == "assets") {
+    return respond(get ? status_asset_response(s[1], context)
+                       : method_not_allowed(method, target, "GET"));
+  }
+  if (s.size() == 1 && s[0] == "login") {
+    return respond(method == "POST" ? login(q, body)
+                                    : method_not_allowed(method, target, "POST (the login form)"));
+  }
+  if (s.size() == 1 && s[0] == "logout")
+    return respond(method == "POST" ? logout() : method_not_allowed(method, target, "POST"));
   if (s.empty() || s[0] != "v1")
     return respond(not_found(method, target));
+  if (s.size() == 2 && s[1] == "status")
+    return respond(get ? status() : method_not_allowed(method, target, "GET"));
 
   if (s.size() == 2 && s[1] == "campaigns") {
     if (method == "POST")
@@ -203,9 +223,9 @@ void ControlApi::receive_raw_bounce(std::string body, Respond respond) {
         error_response(make_error(error_code::unavailable, "bounce processing is not available")));
   }
   if (body.empty()) {
-    return respond(error_response(
-        make_error(error_code::invalid_request, "the body must be one raw message (a bounce, "
-                                                "complaint or unsubscribe mail), as received")));
+    return respond(error_response(make_error(error_code::invalid_request,
+                                             "the body must be one raw message (a bounce, "
+                                             "complaint or unsubscribe mail), as received")));
   }
   bounce_intake_->process(std::move(body), {}, "",
                           [respond = std::move(respond)](Result<BounceIntakeResult> result) {

@@ -4,16 +4,22 @@
 // (spool reads are LMDB read transactions: memory-mapped, no fsync).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/campaign_merge_fields.hpp"
 #include "engine/delivery_metrics.hpp"
 #include "engine/event_metrics.hpp"
 #include "engine/recipient_upload.hpp"
+#include "engine/status_access.hpp"
+#include "engine/throughput_history.hpp"
 #include "protocol/api_requests.hpp"
+#include "protocol/request_target.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
@@ -30,6 +36,13 @@ struct ControlResponse {
   unsigned status = 200;
   std::string body;
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers{}; // more fields: Set-Cookie, CSP...
+};
+
+// What the session knows about a request besides method, target and body.
+struct ControlRequestContext {
+  ControlAccess access = ControlAccess::full; // decided by the session (status_access.hpp)
+  std::string if_none_match;                  // for the status page's assets
 };
 
 using Respond = std::function<void(ControlResponse)>;
@@ -38,8 +51,10 @@ class ControlApi {
 public:
   ControlApi(queue::Spool& spool, ControlApiOptions options);
 
-  // A request whose body has been read whole. respond is called exactly once, on any thread.
-  void handle(std::string_view method, std::string_view target, std::string body, Respond respond);
+  // A request whose body has been read whole. respond is called exactly once, on any thread. The
+  // session has already checked that context.access permits the request.
+  void handle(std::string_view method, std::string_view target, std::string body, Respond respond,
+              const ControlRequestContext& context = {});
 
   // For POST /v1/campaigns/{id}/recipients: the campaign id if the upload may start, or the error
   // to answer (404 unknown campaign, 409 cancelled). nullopt when the request is not an upload.
@@ -59,6 +74,11 @@ public:
   void set_policy_reload(std::function<Result<std::string>()> reload) {
     reload_policy_ = std::move(reload);
   }
+  // The control token, for the status page's login form (POST /login); "" = no login needed.
+  void set_login_token(std::string token) { login_token_ = std::move(token); }
+  // Adds the delivery counters' increase since the last call to the status page's one-hour
+  // throughput history (called by the control server's timer and on each GET /v1/status).
+  void sample_throughput(std::int64_t now_ms);
   queue::Spool& spool() { return spool_; }
 
   static ControlResponse error_response(const Error& error);
@@ -80,6 +100,14 @@ private:
   ControlResponse metrics() const;
   ControlResponse queues() const;
   std::string delivery_metrics_text() const;
+  // The status page (control_api_status.cpp).
+  ControlResponse status_page(const protocol::RequestTarget& target,
+                              const ControlRequestContext& context) const;
+  ControlResponse status_asset_response(const std::string& name,
+                                        const ControlRequestContext& context) const;
+  ControlResponse login(const protocol::RequestTarget& target, const std::string& body) const;
+  ControlResponse logout() const;
+  ControlResponse status();
 
   queue::Spool& spool_;
   ControlApiOptions options_;
@@ -88,6 +116,9 @@ private:
   std::function<Result<std::string>()> reload_policy_;
   BounceIntake* bounce_intake_ = nullptr;
   CampaignMergeFields merge_fields_;
+  std::string login_token_;
+  ThroughputHistory throughput_;
+  std::int64_t started_ms_ = 0;
 };
 
 } // namespace volley::engine

@@ -4,10 +4,11 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
+#include <stdexcept>
 
 #include "policy/listen_address.hpp"
-#include <stdexcept>
 
 namespace volley::engine {
 namespace asio = boost::asio;
@@ -37,7 +38,9 @@ tcp::endpoint listen_endpoint(const std::string& listen) {
 } // namespace
 
 ControlServer::ControlServer(asio::io_context& io, ControlApi& api, ControlServerOptions options)
-    : io_(io), api_(api), options_(std::move(options)) {}
+    : io_(io), api_(api), options_(std::move(options)), sample_timer_(io) {
+  api_.set_login_token(options_.token); // the status page's login form checks this token
+}
 
 ControlServer::~ControlServer() {
   stop();
@@ -94,9 +97,13 @@ void ControlServer::start() {
     ::chmod(path.c_str(), 0660);
     accept_unix();
   }
+  sampling_ = true;
+  schedule_sample();
 }
 
 void ControlServer::stop() {
+  sampling_ = false;
+  sample_timer_.cancel();
   boost::system::error_code ignored;
   if (tcp_acceptor_)
     tcp_acceptor_->close(ignored);
@@ -105,6 +112,18 @@ void ControlServer::stop() {
     unix_acceptor_.reset();
     std::filesystem::remove(options_.unix_socket, ignored);
   }
+}
+
+void ControlServer::schedule_sample() {
+  sample_timer_.expires_after(options_.sample_interval);
+  sample_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !sampling_)
+      return; // cancelled by stop() or the destructor
+    api_.sample_throughput(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count());
+    schedule_sample();
+  });
 }
 
 unsigned short ControlServer::tcp_port() const {

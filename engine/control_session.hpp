@@ -1,5 +1,6 @@
 // ControlSession: one HTTP/1.1 connection of the control API (TCP or Unix socket). Reads a header,
-// authenticates (TCP: bearer token), then either reads a bounded body whole and hands it to
+// authenticates (TCP: bearer token = full access, status page cookie = read-only, neither = login
+// page only; see status_access.hpp), then either reads a bounded body whole and hands it to
 // ControlApi, or streams an NDJSON recipient upload chunk by chunk into the spool with at most
 // ControlSessionLimits::max_batches_in_flight batches waiting (backpressure: it stops reading while
 // the spool is behind; the writer's group commit merges the waiting batches). All handlers run on
@@ -20,6 +21,7 @@
 #include "engine/control_api.hpp"
 #include "engine/control_token.hpp"
 #include "engine/recipient_upload.hpp"
+#include "engine/status_access.hpp"
 
 namespace volley::engine {
 
@@ -30,6 +32,7 @@ struct ControlSessionLimits {
   std::size_t upload_chunk_bytes = 256 * 1024;
   std::size_t max_batches_in_flight = 4;
   std::chrono::seconds idle_timeout{120};
+  std::size_t max_unauthenticated_body_bytes = 4 * 1024; // POST /login without the bearer token
 };
 
 template <class Socket>
@@ -88,13 +91,22 @@ private:
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
     keep_alive_ = request.keep_alive();
-    if (!token_.empty() && !bearer_matches(request[http::field::authorization], token_)) {
+    context_ = ControlRequestContext{};
+    context_.access = control_access(request[http::field::authorization],
+                                     request[http::field::cookie], token_, unix_seconds());
+    context_.if_none_match = std::string(request[http::field::if_none_match]);
+    if (!access_permits(context_.access, method_, target_)) {
+      if (context_.access == ControlAccess::read_only) {
+        return respond_and_close(401, error_code::unauthorized,
+                                 "the status page's session is read-only: send `Authorization: "
+                                 "Bearer <token>` with the token from control.token_file");
+      }
       return respond_and_close(401, error_code::unauthorized,
                                "missing or wrong bearer token: send `Authorization: Bearer <token>`"
                                " with the token from control.token_file");
     }
     auto declared = header_parser_->content_length();
-    if (declared && *declared > limits_.max_request_bytes && !api_.match_upload(method_, target_)) {
+    if (declared && *declared > body_limit() && !api_.match_upload(method_, target_)) {
       return respond_and_close(413, error_code::too_large, body_limit_message());
     }
     if (auto upload = api_.match_upload(method_, target_)) {
@@ -125,7 +137,7 @@ private:
 
   void read_whole_body() {
     string_parser_.emplace(std::move(*header_parser_));
-    string_parser_->body_limit(limits_.max_request_bytes);
+    string_parser_->body_limit(body_limit());
     http::async_read(socket_, buffer_, *string_parser_,
                      [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
                        self->on_whole_body(ec);
@@ -140,10 +152,26 @@ private:
       return close();
     timer_.cancel();
     std::string body = std::move(string_parser_->get().body());
-    api_.handle(method_, target_, std::move(body), responder());
+    api_.handle(method_, target_, std::move(body), responder(), context_);
+  }
+
+  static std::int64_t unix_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Requests without the bearer token (the login form) get a small body limit.
+  std::size_t body_limit() const {
+    return context_.access == ControlAccess::full ? limits_.max_request_bytes
+                                                  : limits_.max_unauthenticated_body_bytes;
   }
 
   std::string body_limit_message() const {
+    if (context_.access != ControlAccess::full) {
+      return "request body exceeds " + std::to_string(limits_.max_unauthenticated_body_bytes) +
+             " bytes, the limit without the bearer token";
+    }
     return "request body exceeds control.max_request_size (" +
            std::to_string(limits_.max_request_bytes) +
            " bytes); upload recipients as NDJSON to /v1/campaigns/{id}/recipients instead";
@@ -295,6 +323,8 @@ private:
     response_->set(http::field::content_type, response.content_type);
     if (response.status == 401)
       response_->set(http::field::www_authenticate, "Bearer");
+    for (auto& [name, value] : response.headers)
+      response_->insert(name, value);
     response_->body() = std::move(response.body);
     response_->keep_alive(keep_alive_);
     response_->prepare_payload();
@@ -325,6 +355,7 @@ private:
   std::vector<char> drain_buffer_;
   std::string method_;
   std::string target_;
+  ControlRequestContext context_;
   bool keep_alive_ = true;
   bool responded_ = false;
   bool reading_paused_ = false;

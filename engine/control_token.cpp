@@ -3,6 +3,7 @@
 #include "engine/control_token.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include <cctype>
 
@@ -28,6 +29,16 @@ bool bearer_matches(std::string_view header, std::string_view token) {
   if (given.size() != token.size() || token.empty())
     return false;
   return CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
+}
+
+bool token_matches(std::string_view given, std::string_view token) {
+  if (token.empty())
+    return false;
+  unsigned char given_hash[SHA256_DIGEST_LENGTH];
+  unsigned char token_hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), given_hash);
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), token_hash);
+  return CRYPTO_memcmp(given_hash, token_hash, SHA256_DIGEST_LENGTH) == 0;
 }
 
 } // namespace volley::engine

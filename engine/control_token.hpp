@@ -19,4 +19,8 @@ ControlToken load_or_create_control_token(const std::string& path);
 // Checks an "Authorization" header value ("Bearer <token>") in constant time.
 bool bearer_matches(std::string_view authorization_header, std::string_view token);
 
+// Checks a token typed into the status page's login form: constant time, also in its length (both
+// sides are hashed first). An empty token never matches.
+bool token_matches(std::string_view given, std::string_view token);
+
 } // namespace volley::engine

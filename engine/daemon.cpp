@@ -1,6 +1,6 @@
-// volleyd's run loop: opens the spool, loads the token, starts the control server and waits for a
-// stop signal. Never leaves a request unanswered at shutdown: listeners stop first, then the spool
-// drains, then the io threads end.
+// volleyd's run loop: opens the spool, loads the token, starts the control server and the SMTP
+// listeners (bounces, submission) and waits for a stop signal. Never leaves a request unanswered at
+// shutdown: listeners stop first, then the spool drains, then the io threads end.
 #include "engine/daemon.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,6 +21,8 @@
 #include "engine/event_pipeline.hpp"
 #include "engine/rate_policy_reloader.hpp"
 #include "engine/secret_file.hpp"
+#include "engine/submission_intake.hpp"
+#include "engine/submission_listener.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
@@ -208,6 +210,16 @@ void run_daemon(const policy::DaemonConfig& config,
     bounce_listener->start();
   }
 
+  // SMTP submission for CRMs ([submission]): messages become transactional messages.
+  SubmissionIntake submission_intake(*spool,
+                                     {config.submission.return_path, config.submission.tags});
+  std::unique_ptr<SubmissionListener> submission_listener;
+  if (!config.submission.listen.empty()) {
+    submission_listener =
+        std::make_unique<SubmissionListener>(config.submission, helo, submission_intake);
+    submission_listener->start();
+  }
+
   ControlApi api(*spool, api_options(config));
   api.set_bounce_intake(&bounce_intake);
   EventPipeline events(config.events);       // event log + CRM webhook ([events])
@@ -265,6 +277,8 @@ void run_daemon(const policy::DaemonConfig& config,
     reload_signal.cancel();
     if (bounce_listener)
       bounce_listener->stop();
+    if (submission_listener)
+      submission_listener->stop(); // messages being committed get their answer first
     if (!delivery) {
       io.stop();
       return;
@@ -290,6 +304,8 @@ void run_daemon(const policy::DaemonConfig& config,
     delivery->join();
   if (bounce_listener)
     bounce_listener->stop(); // no more reports: nothing emits into the event log after this
+  if (submission_listener)
+    submission_listener->stop(); // nothing writes into the spool after this
   events.stop(); // every committed outcome's event is written; the webhook cursor keeps its place
   spool->stop();
   spdlog::info("volleyd stopped; spool closed cleanly");

@@ -83,17 +83,21 @@ std::shared_ptr<const PreparedMessage> PreparedMessageCache::get(std::uint32_t c
   // Templated when the message or the unsubscribe URL has merge fields (a message that no longer
   // compiles is sent as is). A templated campaign is signed per recipient (personalised_message),
   // never here, and gets a Message-ID per recipient when it has none.
-  auto fields = protocol::campaign_merge_field_names(*raw, info->unsubscribe_url);
-  bool templated = fields && !fields->empty();
+  // A verbatim message (SMTP submission) is sent as received: "{{x}}" in it is text.
+  bool templated = false;
+  if (!info->verbatim) {
+    auto fields = protocol::campaign_merge_field_names(*raw, info->unsubscribe_url);
+    templated = fields && !fields->empty();
+  }
   std::string source;
   if (identity_) {
     message->identity = identity_;
-    message->verp_domain = identity_->verp_domain(info->from);
+    message->verp_domain = identity_->verp_domain(*info); // "" keeps the campaign's return path
     message->per_recipient_message_id = templated && identity_->adds_message_id() &&
                                         !protocol::has_header_field(*raw, "Message-ID");
     source = protocol::add_bulk_headers(
         *raw, identity_->campaign_fields(*info, message->per_recipient_message_id));
-    if (identity_->verp_enabled() && message->verp_domain.empty()) {
+    if (identity_->verp_enabled() && message->verp_domain.empty() && !info->keep_return_path) {
       spdlog::warn("campaign {}: sender {} has no domain a VERP address can use: sent from it "
                    "as is (set verp.bounce_domain)",
                    campaign_id, info->from);

@@ -45,6 +45,10 @@ std::string SenderIdentity::verp_domain(std::string_view from) const {
   return verp_.enabled ? bounce_domain(from) : "";
 }
 
+std::string SenderIdentity::verp_domain(const queue::CampaignInfo& info) const {
+  return info.keep_return_path ? "" : verp_domain(info.from);
+}
+
 std::string SenderIdentity::envelope_sender(std::string_view verp_domain,
                                             std::uint32_t campaign_seq,
                                             std::uint64_t recipient_seq) const {

@@ -30,6 +30,9 @@ public:
   // case). "" when VERP is off or the domain cannot carry one (non-ASCII, address literal): the
   // campaign is then sent from its own address.
   std::string verp_domain(std::string_view from) const;
+  // The same for a stored campaign: "" also when it keeps its own return path (keep_return_path:
+  // an SMTP-submitted message whose MAIL FROM is the CRM's bounce address, e.g. CiviMail's).
+  std::string verp_domain(const queue::CampaignInfo& info) const;
   // "<prefix>-<token>@<verp_domain>" naming this recipient (recipient_seq >= 1).
   std::string envelope_sender(std::string_view verp_domain, std::uint32_t campaign_seq,
                               std::uint64_t recipient_seq) const;

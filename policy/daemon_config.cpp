@@ -12,16 +12,17 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "policy/bounces_config.hpp"
 #include "policy/config_diagnostics.hpp"
 #include "policy/config_table_reader.hpp"
 #include "policy/config_units.hpp"
 #include "policy/delivery_config_reader.hpp"
 #include "policy/dkim_config_reader.hpp"
 #include "policy/dns_config_reader.hpp"
-#include "policy/bounces_config.hpp"
 #include "policy/events_config.hpp"
 #include "policy/listen_address.hpp"
 #include "policy/sender_identity_config.hpp"
+#include "policy/submission_config.hpp"
 
 namespace volley::policy {
 namespace {
@@ -48,6 +49,7 @@ std::vector<SectionSchema> daemon_schema() {
     schema.push_back(std::move(section));
   schema.push_back(events_section_schema());
   schema.push_back(bounces_section_schema());
+  schema.push_back(submission_section_schema());
   return schema;
 }
 
@@ -256,6 +258,7 @@ Result<DaemonConfig> parse_daemon_config(std::string_view toml_text, std::string
   read_sender_identity_sections(reader, config.verp, config.headers);
   read_events_section(reader, config.events);
   read_bounces_section(reader, config.bounces);
+  read_submission_section(reader, base_dir, config.limits.max_message_size, config.submission);
   resolve_paths(config, base_dir);
   validate_spool(reader, config.spool);
   validate_control(reader, config.control);

@@ -1,7 +1,7 @@
 // volleyd's daemon configuration (TOML): spool, control listener, limits, logging, delivery, dns,
-// routes, dkim, verp, headers, events. Loading validates everything (and reads the DKIM key files
-// named in [dkim]) and reports errors as "file:line:column: what — hint". Never touches the network
-// or spool.
+// routes, dkim, verp, headers, events, bounces, submission. Loading validates everything (and reads
+// the DKIM key files named in [dkim] and the submission users file) and reports errors as
+// "file:line:column: what — hint". Never touches the network or spool.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "policy/dkim_config.hpp"
 #include "policy/events_config.hpp"
 #include "policy/sender_identity_config.hpp"
+#include "policy/submission_config.hpp"
 #include "protocol/result.hpp"
 
 namespace volley::policy {
@@ -63,8 +64,9 @@ struct DaemonConfig {
   HeadersConfig headers;
   BouncesConfig bounces;
   EventsConfig events;
-  std::string policy_file; // [policy] file: the rate policy (TOML); "" = [delivery] values only
-  std::string source;                 // file path, or "<embedded default>"
+  SubmissionConfig submission; // [submission]: the SMTP listener for CRMs
+  std::string policy_file;     // [policy] file: the rate policy (TOML); "" = [delivery] values only
+  std::string source;          // file path, or "<embedded default>"
   bool operator==(const DaemonConfig&) const = default;
 };
 

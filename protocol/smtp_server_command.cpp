@@ -32,7 +32,7 @@ SmtpVerb verb_of(std::string_view word) {
       {"vrfy", SmtpVerb::not_implemented},
       {"expn", SmtpVerb::not_implemented},
       {"help", SmtpVerb::not_implemented},
-      {"auth", SmtpVerb::not_implemented},
+      {"auth", SmtpVerb::auth},
       {"bdat", SmtpVerb::not_implemented},
       {"etrn", SmtpVerb::not_implemented},
       {"turn", SmtpVerb::not_implemented},

@@ -20,7 +20,8 @@ enum class SmtpVerb : std::uint8_t {
   noop,
   quit,
   starttls,
-  not_implemented, // a real SMTP verb this server does not offer (VRFY, EXPN, AUTH, BDAT, ...)
+  auth,
+  not_implemented, // a real SMTP verb this server does not offer (VRFY, EXPN, BDAT, ...)
   unknown,
 };
 

@@ -1,6 +1,7 @@
 // What an inbound SMTP server session advertises and enforces (RFC 5321 limits, RFC 1870 SIZE, RFC
 // 2920 PIPELINING, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 2034 ENHANCEDSTATUSCODES, RFC 3207
-// STARTTLS). Plain values; must never allow an unbounded limit (every size here caps memory).
+// STARTTLS, RFC 4954 AUTH). Plain values; must never allow an unbounded limit (every size here caps
+// memory).
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,13 @@ struct SmtpServerConfig {
   bool enhanced_status_codes = true;         // advertise and put "x.y.z" into replies
   bool tls_available = false;                // STARTTLS offered while TLS is not yet active
   bool keep_body = false;                    // hand the unstuffed message bytes to the hooks
+  // AUTH (RFC 4954): PLAIN (RFC 4616), and LOGIN when auth_login. Offered in the EHLO reply and
+  // accepted only inside TLS, unless auth_without_tls; checked by SmtpServerHooks::on_auth().
+  bool auth_available = false;
+  bool auth_without_tls = false;       // also before STARTTLS (only for loopback listeners)
+  bool auth_login = true;              // offer LOGIN next to PLAIN (many PHP mailers use it)
+  bool auth_required = false;          // MAIL before a successful AUTH gets 530 5.7.0
+  std::uint32_t max_auth_failures = 3; // then 421 4.7.0 and the connection is closed
 };
 
 } // namespace volley::protocol

@@ -1,6 +1,7 @@
 // What an inbound SMTP session knows about the current transaction (RFC 5321 §3.3): the client's
-// EHLO name, TLS state, reverse-path, accepted forward-paths, MAIL parameters, and the received
-// message content. Plain data; must never hold more than the session limits allow.
+// EHLO name, TLS state, the authenticated user, reverse-path, accepted forward-paths, MAIL
+// parameters, and the received message content. Plain data; must never hold more than the session
+// limits allow.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@ struct SmtpServerEnvelope {
   std::string helo;                // argument of the last EHLO/HELO ("" before one)
   bool esmtp = false;              // the client said EHLO (not HELO)
   bool tls = false;                // the session runs inside STARTTLS
+  std::string auth_user;           // after a successful AUTH: the user (authcid); "" = none
   std::string mail_from;           // reverse-path without <>; "" = null sender <>
   std::uint64_t declared_size = 0; // MAIL ... SIZE=n (0 = not given)
   bool eight_bit_mime = false;     // MAIL ... BODY=8BITMIME

@@ -1,6 +1,7 @@
 // The caller's side of an inbound SMTP session: one decision per stage (where fault injection and
-// policy plug in) and a report of every accepted message. Every default accepts. Implementations
-// must never call back into the session from inside a hook.
+// policy plug in) and a report of every accepted message. Every default accepts, except on_auth,
+// which refuses every user. Implementations must never call back into the session from inside a
+// hook (a pending decision is completed later with SmtpServerSession::resume()).
 #pragma once
 
 #include <string_view>
@@ -27,7 +28,12 @@ public:
   }
   // DATA with at least one accepted recipient.
   virtual SmtpServerDecision on_data(const SmtpServerEnvelope& envelope) { return {}; }
-  // After the final "." of a message within the size limit.
+  // AUTH with decoded credentials (any mechanism); accept = authenticated (235). May be pending.
+  virtual SmtpServerDecision on_auth(const SmtpServerEnvelope& envelope, std::string_view user,
+                                     std::string_view password) {
+    return SmtpServerDecision::replied(535, "5.7.8", "Error: authentication failed");
+  }
+  // After the final "." of a message within the size limit. May be pending.
   virtual SmtpServerDecision on_end_of_data(const SmtpServerEnvelope& envelope,
                                             const SmtpMessageContent& content) {
     return {};

@@ -1,5 +1,6 @@
-// SmtpServerSession: framing (command lines, DATA bodies), decisions and reply formatting. The
-// per-command handlers are in smtp_server_session_commands.cpp.
+// SmtpServerSession: framing (command lines, DATA bodies), decisions, pending stages and reply
+// formatting. The per-command handlers are in smtp_server_session_commands.cpp, AUTH in
+// smtp_server_session_auth.cpp.
 // Must never keep a partial command line longer than max_line_bytes (+1 for the CR).
 #include "protocol/smtp_server_session.hpp"
 
@@ -28,11 +29,15 @@ void SmtpServerSession::feed(std::string_view bytes) {
     switch (state_) {
     case State::ready:
     case State::refusing:
+    case State::auth:
       pos = feed_command_bytes(bytes, pos);
       break;
     case State::data:
       pos = feed_body_bytes(bytes, pos);
       break;
+    case State::pending:
+      held_.append(bytes.substr(pos));
+      return;
     default:
       return; // not started, waiting for TLS, or closed: nothing is read
     }
@@ -56,6 +61,11 @@ std::size_t SmtpServerSession::feed_command_bytes(std::string_view bytes, std::s
   const std::size_t next = newline + 1;
   if (discarding_long_line_) {
     discarding_long_line_ = false;
+    if (state_ == State::auth) {
+      state_ = State::ready;
+      reply(501, "5.5.2", "Error: authentication response too long; authentication cancelled");
+      return next;
+    }
     reply(500, "5.5.2",
           "Error: command line longer than " + std::to_string(config_.max_line_bytes) +
               " bytes; send shorter lines");
@@ -87,18 +97,53 @@ std::size_t SmtpServerSession::feed_body_bytes(std::string_view bytes, std::size
 
 void SmtpServerSession::finish_message() {
   state_ = State::ready;
-  const SmtpMessageContent content{data_.size(), data_.body()};
   if (data_.too_large()) {
     reply(552, "5.3.4",
           "Error: message exceeds the fixed maximum message size of " +
               std::to_string(config_.max_message_size) + " bytes");
-  } else if (apply(hooks_.on_end_of_data(envelope_, content))) {
-    hooks_.on_message(envelope_, content);
-    reply(250, "2.0.0", "Ok: message accepted");
+    return end_transaction();
   }
+  const SmtpMessageContent content{data_.size(), data_.body()};
+  const SmtpServerDecision decision = hooks_.on_end_of_data(envelope_, content);
+  if (decision.kind == SmtpServerDecision::Kind::pending) {
+    state_ = State::pending;
+    pending_ = PendingStage::message;
+    return;
+  }
+  complete_message(decision);
+}
+
+void SmtpServerSession::complete_message(const SmtpServerDecision& decision) {
+  if (apply(decision)) {
+    const SmtpMessageContent content{data_.size(), data_.body()};
+    hooks_.on_message(envelope_, content);
+    reply(250, "2.0.0", decision.text.empty() ? "Ok: message accepted" : decision.text);
+  }
+  end_transaction();
+}
+
+void SmtpServerSession::end_transaction() {
   envelope_.clear_transaction();
   transaction_open_ = false;
   data_.release();
+}
+
+void SmtpServerSession::resume(const SmtpServerDecision& decision) {
+  if (state_ != State::pending)
+    return;
+  state_ = State::ready;
+  const PendingStage stage = std::exchange(pending_, PendingStage::none);
+  if (stage == PendingStage::message)
+    complete_message(decision);
+  else
+    finish_auth(decision);
+  if (state_ != State::closed && !held_.empty()) {
+    std::string held;
+    held.swap(held_);
+    feed(held);
+  }
+  if (state_ == State::closed)
+    held_.clear();
 }
 
 void SmtpServerSession::tls_started() {
@@ -135,6 +180,9 @@ bool SmtpServerSession::apply(const SmtpServerDecision& decision) {
     return false;
   case SmtpServerDecision::Kind::garbage:
     output_.bytes += "XYZ garbage: this line is not an SMTP reply\r\n";
+    return false;
+  case SmtpServerDecision::Kind::pending: // a stage that cannot wait (see SmtpServerDecision)
+    reply(451, "4.3.0", "Error: local problem; try again later");
     return false;
   }
   return false;

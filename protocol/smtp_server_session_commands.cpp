@@ -1,6 +1,7 @@
 // SmtpServerSession command handlers: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, STARTTLS and
 // the replies for bad sequence (503), bad syntax (501/555), unknown (500) and unoffered (502)
-// commands. Must never change the transaction when a command is refused.
+// commands (AUTH is in smtp_server_session_auth.cpp). Must never change the transaction when a
+// command is refused.
 #include <charconv>
 #include <string>
 
@@ -11,6 +12,8 @@
 namespace volley::protocol {
 
 void SmtpServerSession::handle_line(std::string_view line, bool more_input) {
+  if (state_ == State::auth)
+    return handle_auth_response(line);
   if (line.empty()) {
     reply(500, "5.5.2", "Error: empty command line");
     return;
@@ -57,6 +60,8 @@ void SmtpServerSession::handle_command(const SmtpCommandLine& command, bool more
     return close();
   case SmtpVerb::starttls:
     return handle_starttls(command.argument, more_input);
+  case SmtpVerb::auth:
+    return handle_auth(command.argument);
   case SmtpVerb::not_implemented:
     return reply(502, "5.5.1", "Error: command not implemented");
   case SmtpVerb::unknown:
@@ -82,7 +87,7 @@ void SmtpServerSession::handle_hello(const SmtpCommandLine& command) {
 }
 
 void SmtpServerSession::send_ehlo_reply() {
-  std::string lines[8];
+  std::string lines[9];
   std::size_t count = 0;
   lines[count++] = config_.hostname;
   if (config_.pipelining)
@@ -96,6 +101,8 @@ void SmtpServerSession::send_ehlo_reply() {
     lines[count++] = "ENHANCEDSTATUSCODES";
   if (config_.tls_available && !envelope_.tls)
     lines[count++] = "STARTTLS";
+  if (auth_offered())
+    lines[count++] = config_.auth_login ? "AUTH PLAIN LOGIN" : "AUTH PLAIN";
   for (std::size_t i = 0; i < count; ++i) {
     output_.bytes += i + 1 < count ? "250-" : "250 ";
     output_.bytes += lines[i];
@@ -108,6 +115,8 @@ void SmtpServerSession::handle_mail(std::string_view argument) {
     return reply(503, "5.5.1", "Error: send EHLO or HELO first");
   if (transaction_open_)
     return reply(503, "5.5.1", "Error: nested MAIL command; send RSET first");
+  if (refuse_mail_without_auth())
+    return;
   const SmtpPathArgument path = parse_path_argument(argument, "FROM:");
   if (!path.ok)
     return reply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
@@ -154,6 +163,8 @@ bool SmtpServerSession::read_mail_parameters(std::string_view parameters) {
     } else if (ascii_equal_ignoring_case(parameter.keyword, "SMTPUTF8") && config_.smtputf8 &&
                value.empty()) {
       envelope_.smtputf8 = true;
+    } else if (ascii_equal_ignoring_case(parameter.keyword, "AUTH") && config_.auth_available) {
+      // RFC 4954 §5: the identity the message was submitted by; informational only here.
     } else {
       reply(555, "5.5.4",
             "Error: MAIL parameter " + std::string(parameter.keyword) + " is not supported");

@@ -115,6 +115,8 @@ Result<CampaignInfo> CampaignTable::create(const NewCampaign& campaign, std::int
       campaign.expires_after_s != 0 ? campaign.expires_after_s : default_expires_after_s;
   info.message_bytes = campaign.message.size();
   info.unsubscribe_url = campaign.unsubscribe_url;
+  info.keep_return_path = campaign.keep_return_path;
+  info.verbatim = campaign.verbatim;
   auto key = campaign_key(info.seq);
   lmdb_put(txn_, dbs_.campaign_ids, info.id, key.view(), MDB_NOOVERWRITE);
   write_record(info);

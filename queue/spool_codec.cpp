@@ -327,10 +327,16 @@ bool decode_counters(std::string_view value, CampaignCounters& out) {
 
 // ---- campaigns ----
 
+namespace {
+constexpr std::uint8_t kCampaignKeepReturnPath = 1; // flags bit 0
+constexpr std::uint8_t kCampaignVerbatim = 2;       // flags bit 1
+constexpr std::uint8_t kCampaignFlagsKnown = kCampaignKeepReturnPath | kCampaignVerbatim;
+} // namespace
+
 void encode_campaign(std::string& out, const CampaignInfo& c) {
   out.clear();
   ByteWriter w(out);
-  w.u8(2); // record layout version (1 had no unsubscribe_url)
+  w.u8(3); // record layout version (1 had no unsubscribe_url, 2 no flags)
   w.str(c.id);
   w.str(c.kind);
   w.u8(static_cast<std::uint8_t>(c.state));
@@ -345,13 +351,15 @@ void encode_campaign(std::string& out, const CampaignInfo& c) {
   w.svarint(c.expires_after_s);
   w.varint(c.message_bytes);
   w.str(c.unsubscribe_url);
+  w.u8(static_cast<std::uint8_t>((c.keep_return_path ? kCampaignKeepReturnPath : 0) |
+                                 (c.verbatim ? kCampaignVerbatim : 0)));
 }
 
 bool decode_campaign(std::string_view value, CampaignInfo& out) {
   ByteReader r(value);
   std::uint8_t layout = 0, state = 0;
   std::uint64_t tag_count = 0;
-  if (!r.u8(layout) || layout < 1 || layout > 2 || !r.str(out.id) || !r.str(out.kind) ||
+  if (!r.u8(layout) || layout < 1 || layout > 3 || !r.str(out.id) || !r.str(out.kind) ||
       !r.u8(state) || state > static_cast<std::uint8_t>(CampaignState::cancelled) ||
       !r.str(out.from) || !r.varint(tag_count) || tag_count > value.size()) {
     return false;
@@ -372,6 +380,11 @@ bool decode_campaign(std::string_view value, CampaignInfo& out) {
   out.unsubscribe_url.clear();
   if (layout >= 2 && !r.str(out.unsubscribe_url))
     return false;
+  std::uint8_t flags = 0;
+  if (layout >= 3 && (!r.u8(flags) || (flags & ~kCampaignFlagsKnown) != 0))
+    return false;
+  out.keep_return_path = (flags & kCampaignKeepReturnPath) != 0;
+  out.verbatim = (flags & kCampaignVerbatim) != 0;
   return r.done();
 }
 

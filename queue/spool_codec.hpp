@@ -79,6 +79,9 @@ bool decode_counters(std::string_view value, CampaignCounters& out);
 std::uint64_t& count_of(CampaignCounts& counts, RecipientState state);
 
 // Campaign record: everything in CampaignInfo except seq (the key) and counts (the counters db).
+// Layout 3: u8 layout, id, kind, u8 state, from, tags, created_ms, not_before_ms, expires_after_s,
+// message_bytes, unsubscribe_url, u8 flags (bit 0 keep_return_path, bit 1 verbatim). Layouts 1
+// (no unsubscribe_url, no flags) and 2 (no flags) are still decoded; unknown flag bits are refused.
 void encode_campaign(std::string& out, const CampaignInfo& c);
 bool decode_campaign(std::string_view value, CampaignInfo& out);
 

@@ -1,7 +1,8 @@
 // libFuzzer target for the inbound SMTP server session: arbitrary client bytes, fed in random
-// splits, with random hook decisions (replies, 421, drop, garbage, delays, drop mid-body) and TLS
-// resets. Checks: no crash/UB, bounded buffering and output, and that every accepted body survives
-// a dot-stuffing round trip through a fresh SmtpDataReceiver. Never does I/O.
+// splits, with random hook decisions (replies, 421, drop, garbage, delays, drop mid-body, answers
+// left pending and resumed later), AUTH on or off, and TLS resets. Checks: no crash/UB, bounded
+// buffering and output, and that every accepted body survives a dot-stuffing round trip through a
+// fresh SmtpDataReceiver. Never does I/O.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -55,8 +56,15 @@ public:
   SmtpServerDecision on_end_of_data(const SmtpServerEnvelope&,
                                     const SmtpMessageContent& content) override {
     require(content.size <= max_size_);
-    return decide();
+    return choices_.next(4) == 0 ? SmtpServerDecision::later() : decide();
   }
+  SmtpServerDecision on_auth(const SmtpServerEnvelope& envelope, std::string_view user,
+                             std::string_view password) override {
+    require(envelope.auth_user.empty() && !user.empty() && user.size() <= 255 &&
+            password.size() <= 255);
+    return choices_.next(4) == 0 ? SmtpServerDecision::later() : decide();
+  }
+  SmtpServerDecision decision() { return decide(); }
   void on_message(const SmtpServerEnvelope& envelope, const SmtpMessageContent& content) override {
     require(!envelope.rcpts.empty() && content.body.size() == content.size);
     const std::string stuffed = dot_stuff(content.body) + ".\r\n";
@@ -102,6 +110,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   config.max_recipients = 1 + choices.next(8);
   config.tls_available = choices.next(2) == 0;
   config.pipelining = choices.next(2) == 0;
+  config.auth_available = choices.next(2) == 0;
+  config.auth_without_tls = choices.next(2) == 0;
+  config.auth_required = choices.next(2) == 0;
   config.keep_body = true;
   FuzzHooks hooks(choices, config.max_message_size);
   SmtpServerSession session(config, hooks);
@@ -113,6 +124,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t chunk = 1 + choices.next(64);
     session.feed(input.substr(pos, chunk));
     pos += chunk;
+    if (session.state() == SmtpServerSession::State::pending && choices.next(2) == 0)
+      session.resume(hooks.decision());
+    require(session.held_bytes() <= input.size());
     require(session.buffered_bytes() <= config.max_line_bytes + 1);
     session.take_output(output);
     output_bytes += output.bytes.size();

@@ -119,7 +119,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
   EXPECT_EQ(parse_error("\n[database]\n"),
             "t.toml:2:2: unknown section [database] — valid sections: [spool], [control], "
             "[limits], [log], [policy], [delivery], [dns], [routes], [dkim], [verp], [headers], "
-            "[events], [bounces]");
+            "[events], [bounces], [submission]");
   EXPECT_EQ(parse_error("[spool]\n  max_sise = 5\n"),
             "t.toml:2:3: unknown key `max_sise` in [spool] — did you mean `max_size`?");
   EXPECT_EQ(parse_error("[spool]\nMax_Size = 5\n"),
@@ -134,7 +134,7 @@ TEST(DaemonConfig, UnknownSectionsAndKeys) {
   EXPECT_EQ(parse_error("verbose = true\n"),
             "t.toml:1:1: unknown key `verbose` outside any section — settings belong in a "
             "section: [spool], [control], [limits], [log], [policy], [delivery], [dns], [routes], "
-            "[dkim], [verp], [headers], [events], [bounces]");
+            "[dkim], [verp], [headers], [events], [bounces], [submission]");
   EXPECT_EQ(parse_error("spool = 5\n"),
             "t.toml:1:9: `spool` must be a section, got integer — write [spool] on its own line, "
             "followed by its keys");

@@ -102,18 +102,50 @@ TEST(SpoolCodecTest, CampaignCountersSuppressionBounceRoundTrip) {
   EXPECT_EQ(d.message_bytes, 123456u);
   EXPECT_FALSE(decode_campaign(value.substr(0, value.size() - 1), d));
 
-  // Layout 1 (written before unsubscribe_url existed): the same fields without the last one.
+  // Layout 3 flags: keep_return_path and verbatim (SMTP submission) round-trip.
+  c.keep_return_path = true;
+  c.verbatim = true;
+  encode_campaign(value, c);
+  EXPECT_EQ(value[0], 3);
+  ASSERT_TRUE(decode_campaign(value, d));
+  EXPECT_TRUE(d.keep_return_path);
+  EXPECT_TRUE(d.verbatim);
+  c.verbatim = false;
+  encode_campaign(value, c);
+  ASSERT_TRUE(decode_campaign(value, d));
+  EXPECT_TRUE(d.keep_return_path);
+  EXPECT_FALSE(d.verbatim);
+  std::string unknown_flag = value;
+  unknown_flag.back() = 4;
+  EXPECT_FALSE(decode_campaign(unknown_flag, d));
+
+  // Layouts 1 (before unsubscribe_url) and 2 (before the flags byte): the same fields without the
+  // last ones; both decode with the missing fields empty / false.
+  c.keep_return_path = false;
   c.unsubscribe_url.clear();
   encode_campaign(value, c);
-  ASSERT_EQ(value.back(), '\0'); // the empty string's length
-  std::string layout1 = value.substr(0, value.size() - 1);
+  ASSERT_EQ(value.back(), '\0');            // the flags
+  ASSERT_EQ(value[value.size() - 2], '\0'); // the empty string's length
+  std::string layout2 = value.substr(0, value.size() - 1);
+  layout2[0] = 2;
+  d.keep_return_path = true;
+  d.verbatim = true;
+  ASSERT_TRUE(decode_campaign(layout2, d));
+  EXPECT_EQ(d.id, c.id);
+  EXPECT_FALSE(d.keep_return_path);
+  EXPECT_FALSE(d.verbatim);
+  layout2[0] = 3; // a layout 3 record needs its flags byte
+  EXPECT_FALSE(decode_campaign(layout2, d));
+  std::string layout1 = value.substr(0, value.size() - 2);
   layout1[0] = 1;
   d.unsubscribe_url = "stale";
+  d.keep_return_path = true;
   ASSERT_TRUE(decode_campaign(layout1, d));
   EXPECT_EQ(d.id, c.id);
   EXPECT_EQ(d.message_bytes, 123456u);
   EXPECT_EQ(d.unsubscribe_url, "");
-  layout1[0] = 3;
+  EXPECT_FALSE(d.keep_return_path);
+  layout1[0] = 4;
   EXPECT_FALSE(decode_campaign(layout1, d));
 
   CampaignCounters n;
