@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,7 @@ struct DeliveryOptions {
 };
 
 class SmtpConnection;
+class SiteQueue;
 
 struct DeliveryContext {
   boost::asio::io_context& io;
@@ -67,6 +69,10 @@ struct DeliveryContext {
   std::int64_t expires_after_s = 72 * 3600; // spool default expiry
   bool stopping = false;
   std::size_t connections_open = 0;
+  // Sites that have jobs but could not open a connection because connections_open reached
+  // options.max_connections, in the order they asked: a closed connection anywhere lets the first
+  // of them try again (SiteQueue::on_connection_closed).
+  std::deque<std::weak_ptr<SiteQueue>> sites_waiting_for_a_connection;
   std::size_t source_ip_cursor = 0;
 
   static std::int64_t now_ms() {

@@ -137,9 +137,26 @@ void SiteQueue::pump() {
                                     ? 1
                                     : settings_.max_recipients_per_transaction;
   std::size_t limit = connection_limit();
-  while (jobs_.size() > connecting() * per_transaction && connections_.size() < limit &&
-         context_.connections_open < o.max_connections) {
+  auto wants_one = [&] {
+    return jobs_.size() > connecting() * per_transaction && connections_.size() < limit;
+  };
+  while (wants_one() && context_.connections_open < o.max_connections)
     open_connection(0);
+  if (wants_one() && !waiting_for_a_connection_) { // all connections in use: wait for one
+    waiting_for_a_connection_ = true;
+    context_.sites_waiting_for_a_connection.push_back(weak_from_this());
+  }
+}
+
+void SiteQueue::wake_sites_waiting_for_a_connection() {
+  auto& waiting = context_.sites_waiting_for_a_connection;
+  while (!waiting.empty() && context_.connections_open < context_.options.max_connections) {
+    auto site = waiting.front().lock();
+    waiting.pop_front();
+    if (site) {
+      site->waiting_for_a_connection_ = false;
+      site->pump(); // opens what it may; asks again (at the back) if it still wants more
+    }
   }
 }
 
@@ -425,6 +442,7 @@ void SiteQueue::on_connection_closed(const SmtpConnection* connection) {
     }
   }
   pump();
+  wake_sites_waiting_for_a_connection();
 }
 
 void SiteQueue::note_failure(const protocol::SmtpReply& reply, const std::string& where) {

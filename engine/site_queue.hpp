@@ -104,6 +104,8 @@ public:
 
 private:
   void pump();
+  // Lets sites that wait for a free connection (max_connections reached) open one, in turn.
+  void wake_sites_waiting_for_a_connection();
   std::size_t connection_limit() const;
   void open_connection(std::size_t endpoint_index);
   // Index of the first waiting job whose rate limits allow it now; jobs_.size() if none (then
@@ -140,6 +142,7 @@ private:
   std::string throttle_note_;           // the last rule that acted, for /v1/queues
   boost::asio::steady_timer wake_timer_;
   bool wake_armed_ = false;
+  bool waiting_for_a_connection_ = false; // in context_.sites_waiting_for_a_connection
   std::int64_t wake_at_ms_ = 0;
   std::int64_t suspended_until_ms_ = 0;
   protocol::SmtpReply suspend_reply_;
