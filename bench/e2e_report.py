@@ -58,6 +58,14 @@ def ratios(volley, postfix, ceilings):
     if ceilings.get("dkim_signs_per_s"):
         out["delivery_volley_over_dkim_ceiling"] = ratio(volley["delivery_msgs_per_s"],
                                                          ceilings["dkim_signs_per_s"], 3)
+        # The issue's yardstick: the signing rate of the cores the sink left (openssl speed -multi
+        # N signs on all N cores; the sink used sink_cpu_cores of them during Volley's run).
+        cores = os.cpu_count() or 1
+        sink_cores = min(volley.get("sink_cpu_cores") or 0.0, cores - 0.1)
+        after_sink = ceilings["dkim_signs_per_s"] * (cores - sink_cores) / cores
+        out["dkim_ceiling_after_sink_signs_per_s"] = round(after_sink, 1)
+        out["delivery_volley_over_dkim_ceiling_after_sink"] = ratio(
+            volley["delivery_msgs_per_s"], after_sink, 3)
     return out
 
 
@@ -99,6 +107,12 @@ def print_table(report):
         print(f"  ceiling: openssl speed -seconds 3 -multi 2 {ceilings['dkim_algorithm']} "
               f"{ceilings['dkim_signs_per_s']} signs/s; Volley delivery/ceiling "
               f"{cell(ratio_values.get('delivery_volley_over_dkim_ceiling'))}")
+        volley = report.get("volley") or {}
+        print(f"  ceiling after the sink: the sink used {cell(volley.get('sink_cpu_cores'))} "
+              f"cores during Volley's run, leaving "
+              f"{cell(ratio_values.get('dkim_ceiling_after_sink_signs_per_s'))} signs/s; Volley "
+              f"delivery/that ceiling "
+              f"{cell(ratio_values.get('delivery_volley_over_dkim_ceiling_after_sink'))}")
 
 
 GNUPLOT = """\

@@ -220,18 +220,31 @@ std::size_t SiteQueue::first_sendable(std::int64_t now_ms, std::int64_t& wake_in
   bool senders = context_.rate_policy && !context_.rate_policy->senders.empty();
   if (domain_rates_.empty() && !senders)
     return 0;
-  // A domain or campaign out of tokens must not hold back the others: look a little further.
-  constexpr std::size_t kScanLimit = 256;
+  // A domain or campaign out of tokens must not hold back the others: look further, a window at
+  // a time. A window of jobs that may not go now moves behind the rest (their order among
+  // themselves kept), so a rate-limited campaign with thousands of jobs at the front cannot
+  // starve a later campaign (or a transactional message) in the same site.
+  constexpr std::size_t kScanWindow = 256;
   wake_in_ms = 1000;
-  for (std::size_t i = 0; i < jobs_.size() && i < kScanLimit; ++i) {
-    std::int64_t wait = 0;
-    auto it = domain_rates_.find(jobs_[i].domain);
-    bool domain_ok = it == domain_rates_.end() || it->second.has_token(now_ms);
-    if (!domain_ok)
-      wait = it->second.ms_until_token(now_ms);
-    else if (sender_allows(jobs_[i], now_ms, wait))
-      return i;
-    wake_in_ms = std::min(wake_in_ms, wait);
+  for (std::size_t scanned = 0; scanned < jobs_.size();) {
+    std::size_t window = std::min(kScanWindow, jobs_.size() - scanned);
+    for (std::size_t i = 0; i < window; ++i) {
+      std::int64_t wait = 0;
+      auto it = domain_rates_.find(jobs_[i].domain);
+      bool domain_ok = it == domain_rates_.end() || it->second.has_token(now_ms);
+      if (!domain_ok)
+        wait = it->second.ms_until_token(now_ms);
+      else if (sender_allows(jobs_[i], now_ms, wait))
+        return i;
+      wake_in_ms = std::min(wake_in_ms, wait);
+    }
+    scanned += window;
+    if (scanned < jobs_.size()) {
+      for (std::size_t i = 0; i < window; ++i) {
+        jobs_.push_back(std::move(jobs_.front()));
+        jobs_.pop_front();
+      }
+    }
   }
   return jobs_.size();
 }

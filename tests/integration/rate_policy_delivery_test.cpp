@@ -331,6 +331,31 @@ TEST(RatePolicyDelivery, CampaignAndTenantRatesAreHonoured) {
   EXPECT_LT(free.back() - free.front(), 1500) << "an unlimited campaign was held back";
 }
 
+// A rate-limited campaign with more waiting jobs than one scan window (256) at the front of a
+// site must not hold back a campaign that came later to the same site.
+TEST(RatePolicyDelivery, ALimitedCampaignDoesNotStarveALaterOneInTheSameSite) {
+  PolicyRun run({}, "[campaign.\"slow-*\"]\nrate = {limit = \"5/s\", burst = 1}\n");
+  auto client = run.daemon->client();
+  auto named = [](const std::string& prefix, int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i)
+      out.push_back(prefix + std::to_string(i) + "@one.test");
+    return out;
+  };
+  create_tagged_campaign(client, "slow-big", named("slow", 600), "");
+  wait_for_campaign(
+      client, "slow-big",
+      [](const boost::json::value& s) { return s.is_object() && count_of(s, "delivered") >= 1; },
+      60s); // its 600 jobs are in the site's queue now
+  create_tagged_campaign(client, "later", named("later", 20), "");
+  // At 5/s the slow campaign needs 2 minutes; before, "later" waited until fewer than 256 of its
+  // jobs were left (about 70 s).
+  auto later = wait_for_campaign(client, "later", settled, 45s);
+  EXPECT_EQ(count_of(later, "delivered"), 20u) << later;
+  auto slow = campaign_status(client, "slow-big");
+  EXPECT_LT(count_of(slow, "delivered"), 400u) << "the slow campaign was not paced";
+}
+
 TEST(RatePolicyDelivery, WarmupCapLimitsEachPoolAddressPerDay) {
   // Two loopback addresses that started warming up today: 4 messages each today.
   std::time_t now = std::time(nullptr);
