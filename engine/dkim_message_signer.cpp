@@ -3,6 +3,7 @@
 #include "engine/dkim_message_signer.hpp"
 
 #include "protocol/address_text.hpp"
+#include "protocol/ascii_blanks.hpp"
 #include "protocol/ascii_case.hpp"
 #include "protocol/mime_header_fields.hpp"
 #include "protocol/smtp_message_data.hpp"
@@ -14,14 +15,6 @@ bool is_from_field(std::string_view name) {
   return protocol::ascii_equal_ignoring_case(name, "from");
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // "Name <a@b.example>, ..." or "a@b.example (comment)": the first address, trimmed.
 std::string_view first_address(std::string_view value) {
   std::size_t open = value.find('<');
@@ -31,7 +24,7 @@ std::string_view first_address(std::string_view value) {
   } else {
     value = value.substr(0, std::min(value.find(','), value.find('(')));
   }
-  return trim(value);
+  return protocol::trim_sp_htab(value);
 }
 
 } // namespace
@@ -54,7 +47,8 @@ std::optional<std::string> from_header_domain(std::string_view message) {
   auto address = from_header_address(message);
   if (!address)
     return std::nullopt;
-  std::string_view domain = trim(std::string_view(*address).substr(address->rfind('@') + 1));
+  std::string_view domain =
+      protocol::trim_sp_htab(std::string_view(*address).substr(address->rfind('@') + 1));
   if (domain.empty())
     return std::nullopt;
   return protocol::address_text::ascii_lower(domain);

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "engine/webhook_signature.hpp"
+#include "protocol/ascii_blanks.hpp"
 
 namespace volley::engine {
 namespace {
@@ -17,14 +18,6 @@ constexpr std::size_t max_cookie_header = 8 * 1024;
 
 std::string session_mac(std::string_view token, std::int64_t issued_s) {
   return hmac_sha256_hex(token, "status-session:" + std::to_string(issued_s));
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
 }
 
 } // namespace
@@ -58,13 +51,14 @@ bool cookie_header_has_status_session(std::string_view header, std::string_view 
     return false;
   while (!header.empty()) {
     std::size_t semicolon = header.find(';');
-    std::string_view pair = trim(header.substr(0, semicolon));
+    std::string_view pair = protocol::trim_sp_htab(header.substr(0, semicolon));
     header =
         semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
     std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != status_cookie_name)
+    if (eq == std::string_view::npos ||
+        protocol::trim_sp_htab(pair.substr(0, eq)) != status_cookie_name)
       continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    std::string_view value = protocol::trim_sp_htab(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
     if (verify_status_session(value, token, now_s))

@@ -2,6 +2,8 @@
 // (fstat), so the file checked is the file read. Never reads more than max_key_file_size bytes.
 #include "policy/dkim_key_file.hpp"
 
+#include "policy/private_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,45 +17,18 @@ namespace {
 
 constexpr off_t max_key_file_size = 64 * 1024; // an 8192-bit RSA PEM is about 6.5 KiB
 
-std::string octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
-
 Error file_error(const std::string& path, std::string what, std::string hint) {
   return make_error(error_code::invalid_request,
                     "DKIM key file " + path + " " + what + " — " + hint);
 }
 
 Result<std::string> read_checked(int fd, const std::string& path) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0)
-    return file_error(path, std::string("cannot be examined: ") + std::strerror(errno), "check it");
-  if (!S_ISREG(info.st_mode)) {
-    return file_error(path, "is not a regular file",
-                      "key_file must name a PEM file (chmod 600), not a directory or device");
-  }
-  if ((info.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
-    return file_error(path,
-                      "has mode " + octal_mode(info.st_mode) +
-                          ": readable or writable by other users (at most 0640 is allowed)",
-                      "run `chmod 600 " + path + "` so only volleyd's user can read the key");
-  }
-  if (info.st_size > max_key_file_size)
-    return file_error(path, "is larger than 64 KiB", "key_file must hold one PEM private key");
-  std::string text(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    got += static_cast<std::size_t>(n);
-  }
-  text.resize(got);
-  return text;
+  PrivateFileRules rules{
+      max_key_file_size, "key_file must name a PEM file (chmod 600), not a directory or device",
+      "is larger than 64 KiB", "key_file must hold one PEM private key", "the key"};
+  return read_private_file(fd, path, rules, [&](const std::string& what, const std::string& hint) {
+    return file_error(path, what, hint);
+  });
 }
 
 } // namespace

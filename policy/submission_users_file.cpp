@@ -2,6 +2,8 @@
 // the opened descriptor (fstat), so the file checked is the file read; at most 1 MiB is read.
 #include "policy/submission_users_file.hpp"
 
+#include "policy/private_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,36 +23,12 @@ Error users_error(const std::string& where, const std::string& what, const std::
                     "submission users file " + where + ": " + what + " — " + hint);
 }
 
-std::string octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
-
 Result<std::string> read_checked(int fd, const std::string& path) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
-    return users_error(path, "is not a regular file", "users_file must name a text file");
-  if ((info.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
-    return users_error(path,
-                       "has mode " + octal_mode(info.st_mode) +
-                           ": readable or writable by other users (at most 0640 is allowed)",
-                       "run `chmod 600 " + path + "` so only volleyd's user can read it");
-  }
-  if (info.st_size > kMaxUsersFileBytes)
-    return users_error(path, "is larger than 1 MiB", "keep one \"user:hash\" line per user");
-  std::string text(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    got += static_cast<std::size_t>(n);
-  }
-  text.resize(got);
-  return text;
+  PrivateFileRules rules{kMaxUsersFileBytes, "users_file must name a text file",
+                         "is larger than 1 MiB", "keep one \"user:hash\" line per user", "it"};
+  return read_private_file(fd, path, rules, [&](const std::string& what, const std::string& hint) {
+    return users_error(path, what, hint);
+  });
 }
 
 bool valid_user_name(std::string_view name) {

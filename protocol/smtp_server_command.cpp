@@ -2,6 +2,7 @@
 // returned path, which is bounded by the line.
 #include "protocol/smtp_server_command.hpp"
 
+#include "protocol/ascii_blanks.hpp"
 #include "protocol/ascii_case.hpp"
 
 #include <array>
@@ -9,14 +10,6 @@
 
 namespace volley::protocol {
 namespace {
-
-std::string_view trim_spaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 SmtpVerb verb_of(std::string_view word) {
   static constexpr std::array<std::pair<std::string_view, SmtpVerb>, 18> kVerbs{{
@@ -85,7 +78,7 @@ SmtpCommandLine split_command_line(std::string_view line) {
   SmtpCommandLine command;
   command.verb = verb_of(word);
   if (space != std::string_view::npos)
-    command.argument = trim_spaces(line.substr(space + 1));
+    command.argument = trim_sp_htab(line.substr(space + 1));
   return command;
 }
 
@@ -94,18 +87,18 @@ SmtpPathArgument parse_path_argument(std::string_view argument, std::string_view
   if (argument.size() < keyword.size() ||
       !ascii_equal_ignoring_case(argument.substr(0, keyword.size()), keyword))
     return result;
-  std::string_view rest = trim_spaces(argument.substr(keyword.size()));
+  std::string_view rest = trim_sp_htab(argument.substr(keyword.size()));
   std::string_view path;
   if (!rest.empty() && rest.front() == '<') {
     const std::size_t close = closing_bracket(rest);
     if (close == std::string_view::npos)
       return result;
     path = rest.substr(1, close - 1);
-    rest = trim_spaces(rest.substr(close + 1));
+    rest = trim_sp_htab(rest.substr(close + 1));
   } else {
     const std::size_t space = rest.find(' ');
     path = rest.substr(0, space);
-    rest = space == std::string_view::npos ? std::string_view() : trim_spaces(rest.substr(space));
+    rest = space == std::string_view::npos ? std::string_view() : trim_sp_htab(rest.substr(space));
     if (path.empty() || path.find_first_of("<>\"") != std::string_view::npos)
       return result;
     for (char c : path)
@@ -131,7 +124,7 @@ SmtpPathArgument parse_path_argument(std::string_view argument, std::string_view
 }
 
 bool next_parameter(std::string_view& rest, SmtpParameter& parameter) {
-  rest = trim_spaces(rest);
+  rest = trim_sp_htab(rest);
   if (rest.empty())
     return false;
   const std::size_t space = rest.find(' ');

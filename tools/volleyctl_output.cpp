@@ -13,15 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-const json::value* field(const json::value& object, std::string_view key) {
-  const json::object* o = object.if_object();
-  return o ? o->if_contains(key) : nullptr;
-}
-
-std::string text_of(const json::value& object, std::string_view key) {
-  return json_field_text(field(object, key));
-}
-
 const json::array* array_field(const json::value& object, std::string_view key) {
   const json::value* value = field(object, key);
   return value ? value->if_array() : nullptr;
@@ -55,6 +46,15 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 }
 
 } // namespace
+
+const json::value* field(const json::value& object, std::string_view key) {
+  const json::object* o = object.if_object();
+  return o ? o->if_contains(key) : nullptr;
+}
+
+std::string text_of(const json::value& object, std::string_view key) {
+  return json_field_text(field(object, key));
+}
 
 std::string json_field_text(const json::value* value) {
   if (!value || value->is_null())

@@ -17,6 +17,9 @@ namespace volley::tools {
 
 // A JSON scalar as text: strings unquoted, numbers and booleans as written, null/absent as "".
 std::string json_field_text(const boost::json::value* value);
+// The member `key` of `object` (null when it is not an object or has no such member), and its text.
+const boost::json::value* field(const boost::json::value& object, std::string_view key);
+std::string text_of(const boost::json::value& object, std::string_view key);
 std::uint64_t json_field_count(const boost::json::value& object, std::string_view key);
 // The "next" cursor of a list answer, or nullopt when it is null or absent.
 std::optional<std::string> json_next_cursor(const boost::json::value& answer);

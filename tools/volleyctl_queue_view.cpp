@@ -16,15 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-const json::value* field(const json::value& object, std::string_view key) {
-  const json::object* o = object.if_object();
-  return o ? o->if_contains(key) : nullptr;
-}
-
-std::string text_of(const json::value& object, std::string_view key) {
-  return json_field_text(field(object, key));
-}
-
 std::string lower(std::string_view text) {
   std::string out;
   for (char c : text)

@@ -58,6 +58,14 @@ struct PolicyRun {
   }
 };
 
+// prefix0@one.test, prefix1@one.test, ...: one domain and site for campaign and tenant tests.
+std::vector<std::string> named(const std::string& prefix, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back(prefix + std::to_string(i) + "@one.test");
+  return out;
+}
+
 // Arrival time (sink clock, ms) of every recipient, by address.
 std::map<std::string, std::int64_t> arrival_times(const VolleySinkProcess& sink) {
   std::map<std::string, std::int64_t> out;
@@ -302,12 +310,6 @@ TEST(RatePolicyDelivery, CampaignAndTenantRatesAreHonoured) {
   VolleydProcess& daemon = *run.daemon;
   auto client = daemon.client();
   // All in one domain and site: only the campaign and tenant limits tell them apart.
-  auto named = [](const std::string& prefix, int n) {
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i)
-      out.push_back(prefix + std::to_string(i) + "@one.test");
-    return out;
-  };
   create_tagged_campaign(client, "slow-1", named("slow", 20), "");
   create_tagged_campaign(client, "acme-a", named("acmea", 10), "acme");
   create_tagged_campaign(client, "acme-b", named("acmeb", 10), "acme");
@@ -336,12 +338,6 @@ TEST(RatePolicyDelivery, CampaignAndTenantRatesAreHonoured) {
 TEST(RatePolicyDelivery, ALimitedCampaignDoesNotStarveALaterOneInTheSameSite) {
   PolicyRun run({}, "[campaign.\"slow-*\"]\nrate = {limit = \"5/s\", burst = 1}\n");
   auto client = run.daemon->client();
-  auto named = [](const std::string& prefix, int n) {
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i)
-      out.push_back(prefix + std::to_string(i) + "@one.test");
-    return out;
-  };
   create_tagged_campaign(client, "slow-big", named("slow", 600), "");
   wait_for_campaign(
       client, "slow-big",
