@@ -90,4 +90,31 @@ boost::json::object bounce_json(const queue::BounceRecord& b) {
           {"at", format_rfc3339_ms(b.at_ms)}};
 }
 
+boost::json::object site_json(const SiteStatus& s) {
+  boost::json::array domains;
+  for (const auto& d : s.domains)
+    domains.emplace_back(d);
+  boost::json::object o{{"site", s.site},
+                        {"tls", s.tls},
+                        {"queued", s.queued},
+                        {"connections", s.connections},
+                        {"idle_connections", s.idle_connections},
+                        {"delivered", s.delivered},
+                        {"deferred", s.deferred},
+                        {"bounced", s.bounced},
+                        {"domains", std::move(domains)}};
+  o["suspended_until_ms"] = s.suspended_until_ms > 0 ? boost::json::value(s.suspended_until_ms)
+                                                     : boost::json::value(nullptr);
+  o["last_error"] =
+      s.last_error.empty() ? boost::json::value(nullptr) : boost::json::value(s.last_error);
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
+  };
+  o["group"] = text_or_null(s.group);
+  o["rate"] = text_or_null(s.rate); // null = no rate limit
+  o["rate_factor"] = s.rate_factor; // < 1 while a slow_down rule is in force
+  o["throttle"] = text_or_null(s.throttle);
+  return o;
+}
+
 } // namespace volley::engine

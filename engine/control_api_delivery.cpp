@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "engine/api_json.hpp"
 #include "engine/control_api.hpp"
 #include "engine/prometheus_text.hpp"
 
@@ -15,33 +16,6 @@ namespace {
 
 // Per-site series are written for this many sites at most (the busiest), to bound cardinality.
 constexpr std::size_t kMaxSiteSeries = 200;
-
-boost::json::object site_json(const SiteStatus& s) {
-  boost::json::array domains;
-  for (const auto& d : s.domains)
-    domains.emplace_back(d);
-  boost::json::object o{{"site", s.site},
-                        {"tls", s.tls},
-                        {"queued", s.queued},
-                        {"connections", s.connections},
-                        {"idle_connections", s.idle_connections},
-                        {"delivered", s.delivered},
-                        {"deferred", s.deferred},
-                        {"bounced", s.bounced},
-                        {"domains", std::move(domains)}};
-  o["suspended_until_ms"] = s.suspended_until_ms > 0 ? boost::json::value(s.suspended_until_ms)
-                                                     : boost::json::value(nullptr);
-  o["last_error"] =
-      s.last_error.empty() ? boost::json::value(nullptr) : boost::json::value(s.last_error);
-  auto text_or_null = [](const std::string& text) {
-    return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
-  };
-  o["group"] = text_or_null(s.group);
-  o["rate"] = text_or_null(s.rate); // null = no rate limit
-  o["rate_factor"] = s.rate_factor; // < 1 while a slow_down rule is in force
-  o["throttle"] = text_or_null(s.throttle);
-  return o;
-}
 
 // Outcomes, claims, the delivery latency histogram and throttle actions.
 void write_delivery_counters(PrometheusText& out, const DeliveryMetrics& m) {

@@ -38,17 +38,8 @@ void write_spool_metrics(PrometheusText& out, const queue::SpoolStats& stats,
               "Recipients stored in the spool since start (incl. suppressed; not duplicates).",
               stats.recipients_injected);
   queue::CampaignCounts t;
-  for (const auto& c : campaigns) {
-    t.queued += c.counts.queued;
-    t.in_flight += c.counts.in_flight;
-    t.delivered += c.counts.delivered;
-    t.deferred += c.counts.deferred;
-    t.bounced_hard += c.counts.bounced_hard;
-    t.bounced_soft += c.counts.bounced_soft;
-    t.suppressed += c.counts.suppressed;
-    t.expired += c.counts.expired;
-    t.cancelled += c.counts.cancelled;
-  }
+  for (const auto& c : campaigns)
+    t += c.counts;
   out.family("volley_recipients", MetricType::gauge, "Recipients in the spool by state.");
   const std::pair<const char*, std::uint64_t> states[] = {{"queued", t.queued},
                                                           {"in_flight", t.in_flight},

@@ -25,43 +25,14 @@ boost::json::object campaign_row(const queue::CampaignInfo& info) {
           {"counts", counts_json(info.counts)}};
 }
 
-void add_counts(queue::CampaignCounts& sum, const queue::CampaignCounts& c) {
-  sum.queued += c.queued;
-  sum.in_flight += c.in_flight;
-  sum.delivered += c.delivered;
-  sum.deferred += c.deferred;
-  sum.bounced_hard += c.bounced_hard;
-  sum.bounced_soft += c.bounced_soft;
-  sum.suppressed += c.suppressed;
-  sum.expired += c.expired;
-  sum.cancelled += c.cancelled;
-}
-
-boost::json::value text_or_null(const std::string& text) {
-  return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
-}
-
+// /v1/queues' site entry, plus whether the site rests now (suspended_until_ms only then).
 boost::json::object site_row(const SiteStatus& s, std::int64_t now_ms) {
-  boost::json::array domains;
-  for (const auto& d : s.domains)
-    domains.emplace_back(d);
+  boost::json::object row = site_json(s);
   bool suspended = s.suspended_until_ms > now_ms;
-  return {{"site", s.site},
-          {"queued", s.queued},
-          {"connections", s.connections},
-          {"idle_connections", s.idle_connections},
-          {"delivered", s.delivered},
-          {"deferred", s.deferred},
-          {"bounced", s.bounced},
-          {"group", text_or_null(s.group)},
-          {"rate", text_or_null(s.rate)},
-          {"rate_factor", s.rate_factor},
-          {"throttle", text_or_null(s.throttle)},
-          {"suspended", suspended},
-          {"suspended_until_ms",
-           suspended ? boost::json::value(s.suspended_until_ms) : boost::json::value(nullptr)},
-          {"last_error", text_or_null(s.last_error)},
-          {"domains", std::move(domains)}};
+  row["suspended"] = suspended;
+  row["suspended_until_ms"] =
+      suspended ? boost::json::value(s.suspended_until_ms) : boost::json::value(nullptr);
+  return row;
 }
 
 } // namespace
@@ -73,7 +44,7 @@ boost::json::object status_campaigns_json(std::vector<queue::CampaignInfo> campa
   std::erase_if(campaigns, [&](const queue::CampaignInfo& c) {
     if (c.kind != "message")
       return false;
-    add_counts(messages, c.counts);
+    messages += c.counts;
     ++message_count;
     return true;
   });

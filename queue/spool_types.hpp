@@ -38,6 +38,18 @@ struct CampaignCounts {
            expired + cancelled;
   }
   bool operator==(const CampaignCounts&) const = default;
+  CampaignCounts& operator+=(const CampaignCounts& more) {
+    queued += more.queued;
+    in_flight += more.in_flight;
+    delivered += more.delivered;
+    deferred += more.deferred;
+    bounced_hard += more.bounced_hard;
+    bounced_soft += more.bounced_soft;
+    suppressed += more.suppressed;
+    expired += more.expired;
+    cancelled += more.cancelled;
+    return *this;
+  }
 };
 
 struct NewCampaign {
