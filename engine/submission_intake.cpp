@@ -8,6 +8,24 @@
 
 namespace volley::engine {
 
+protocol::SmtpServerDecision submission_reply(const Result<SubmissionStored>& stored) {
+  using protocol::SmtpServerDecision;
+  if (stored)
+    return SmtpServerDecision::accepted_with("Ok: queued as " + stored->id);
+  const Error& error = stored.error();
+  if (error.code == std::string(error_code::spool_full) ||
+      error.code == std::string(error_code::disk_full))
+    return SmtpServerDecision::replied(452, "4.3.1",
+                                       "Error: insufficient system storage (the spool is full); "
+                                       "try again later");
+  if (error.code == std::string(error_code::invalid_address) ||
+      error.code == std::string(error_code::invalid_request))
+    return SmtpServerDecision::replied(554, "5.6.0", "Error: " + error.message);
+  return SmtpServerDecision::replied(451, "4.3.0",
+                                     "Error: cannot store the message now; try "
+                                     "again later");
+}
+
 std::optional<std::string> SubmissionIntake::sender_problem(std::string_view mail_from) {
   if (mail_from.empty())
     return std::string("the null reverse-path <> cannot be submitted here; give the sender's "

@@ -17,6 +17,7 @@
 
 #include "policy/submission_config.hpp"
 #include "protocol/result.hpp"
+#include "protocol/smtp_server_decision.hpp"
 #include "queue/spool.hpp"
 
 namespace volley::engine {
@@ -38,6 +39,11 @@ struct SubmissionStored {
   std::uint64_t suppressed = 0;  // of those, on the suppression list
   bool kept_return_path = false; // sent from mail_from (no VERP)
 };
+
+// The reply to DATA once the spool answered: 250 with the message id; 452 4.3.1 on a full spool
+// or disk (the client keeps the message and retries); 554 for a message or address the API would
+// refuse too; 451 4.3.0 for any other failure.
+protocol::SmtpServerDecision submission_reply(const Result<SubmissionStored>& stored);
 
 class SubmissionIntake {
 public:

@@ -36,21 +36,10 @@ SmtpServerDecision stored_decision(const Result<SubmissionStored>& stored,
                   "return path {}",
                   stored->id, client, stored->accepted, stored->suppressed,
                   stored->kept_return_path ? "kept" : "VERP");
-    return SmtpServerDecision::accepted_with("Ok: queued as " + stored->id);
+  } else {
+    spdlog::warn("submission: message from {} not stored: {}", client, stored.error().message);
   }
-  const Error& error = stored.error();
-  spdlog::warn("submission: message from {} not stored: {}", client, error.message);
-  if (error.code == std::string(error_code::spool_full) ||
-      error.code == std::string(error_code::disk_full))
-    return SmtpServerDecision::replied(452, "4.3.1",
-                                       "Error: insufficient system storage (the spool is full); "
-                                       "try again later");
-  if (error.code == std::string(error_code::invalid_address) ||
-      error.code == std::string(error_code::invalid_request))
-    return SmtpServerDecision::replied(554, "5.6.0", "Error: " + error.message);
-  return SmtpServerDecision::replied(451, "4.3.0",
-                                     "Error: cannot store the message now; try "
-                                     "again later");
+  return submission_reply(stored);
 }
 
 class Hooks : public InboundSmtpHooks {

@@ -55,5 +55,26 @@ TEST(SubmissionUsers, VerifiesAndRemembersOnlyRightPasswords) {
   EXPECT_FALSE(users.remembered("crm", "s3cret "));
 }
 
+// A full spool or disk must leave the message with the client (4xx, it retries), never be
+// answered as stored, and never look permanent.
+TEST(SubmissionIntake, RepliesSayWhetherTheMessageWasStoredAndWhetherToRetry) {
+  auto reply = [](Result<SubmissionStored> stored) { return submission_reply(stored); };
+  auto ok = reply(SubmissionStored{"m-7", 2, 0, true});
+  EXPECT_EQ(ok.kind, protocol::SmtpServerDecision::Kind::accept);
+  EXPECT_EQ(ok.text, "Ok: queued as m-7");
+  for (const char* code : {error_code::spool_full, error_code::disk_full}) {
+    auto full = reply(make_error(code, "no room"));
+    EXPECT_EQ(full.kind, protocol::SmtpServerDecision::Kind::reply) << code;
+    EXPECT_EQ(full.code, 452) << code;
+    EXPECT_EQ(full.enhanced, "4.3.1") << code;
+  }
+  auto refused = reply(make_error(error_code::invalid_address, "bad RCPT"));
+  EXPECT_EQ(refused.code, 554);
+  EXPECT_EQ(refused.text, "Error: bad RCPT");
+  auto other = reply(make_error(error_code::internal, "writer gone"));
+  EXPECT_EQ(other.code, 451);
+  EXPECT_EQ(other.enhanced, "4.3.0");
+}
+
 } // namespace
 } // namespace volley::engine
