@@ -17,6 +17,7 @@
 #include "engine/control_api.hpp"
 #include "engine/control_server.hpp"
 #include "engine/control_token.hpp"
+#include "engine/delivery_event_loop.hpp"
 #include "engine/delivery_scheduler.hpp"
 #include "engine/event_pipeline.hpp"
 #include "engine/rate_policy_reloader.hpp"
@@ -139,7 +140,9 @@ public:
       : work_(boost::asio::make_work_guard(io_)),
         scheduler_(io_, spool, config.delivery,
                    with_policy(delivery_options(config, std::move(identity)), rate_policy),
-                   dns_options(config.dns), metrics_) {}
+                   dns_options(config.dns), metrics_),
+        batching_{std::chrono::microseconds(config.delivery.wakeup_batch_us),
+                  [this] { return scheduler_.renders_backlogged(); }} {}
   static DeliveryOptions with_policy(DeliveryOptions options,
                                      std::shared_ptr<const policy::RatePolicy> policy) {
     options.rate_policy = std::move(policy);
@@ -148,7 +151,7 @@ public:
   DeliveryScheduler& scheduler() { return scheduler_; }
   void start() {
     scheduler_.start();
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] { run_delivery_event_loop(io_, batching_); });
   }
   // Calls done (on the delivery thread) once every claimed recipient has its outcome committed.
   void stop(std::function<void()> done) {
@@ -170,6 +173,7 @@ private:
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   DeliveryMetrics metrics_;
   DeliveryScheduler scheduler_;
+  EventBatching batching_;
   std::thread thread_;
 };
 

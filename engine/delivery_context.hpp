@@ -61,6 +61,7 @@ struct DeliveryContext {
   // Threads that render (and DKIM-sign) templated messages off the delivery thread; null = render
   // on the delivery thread.
   boost::asio::thread_pool* renderers = nullptr;
+  std::size_t renders_pending = 0; // posted to the renderers, result not yet handled
   // The rate policy in force (replaced whole on reload, on this thread); null = none.
   std::shared_ptr<const policy::RatePolicy> rate_policy{};
   SenderRateLimits sender_limits{};         // [campaign] / [tenant] rates
@@ -72,7 +73,7 @@ struct DeliveryContext {
   // Sites that have jobs but could not open a connection because connections_open reached
   // options.max_connections, in the order they asked: a closed connection anywhere lets the first
   // of them try again (SiteQueue::on_connection_closed).
-  std::deque<std::weak_ptr<SiteQueue>> sites_waiting_for_a_connection;
+  std::deque<std::weak_ptr<SiteQueue>> sites_waiting_for_a_connection{};
   std::size_t source_ip_cursor = 0;
 
   static std::int64_t now_ms() {

@@ -50,6 +50,7 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   renderers_ = std::make_unique<boost::asio::thread_pool>(threads);
+  render_thread_count_ = threads;
   context_.renderers = renderers_.get();
   batcher_.on_committed([this](const std::vector<queue::DeliveryOutcome>& batch) {
     if (events_)

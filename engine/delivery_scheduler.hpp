@@ -38,6 +38,8 @@ public:
   void start();                          // call on any thread before io.run()
   void stop(std::function<void()> done); // posts onto the delivery thread
   const DeliveryOptions& options() const { return context_.options; } // fixed after construction
+  // More renders posted than there are render threads to run them: signing is the limit now.
+  bool renders_backlogged() const { return context_.renders_pending > render_thread_count_; }
   // Any thread: the new rate policy takes effect on the delivery thread (sites re-resolved).
   void set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy);
   // Before start(): committed outcomes become events in log (null = no events).
@@ -65,6 +67,7 @@ private:
   std::unique_ptr<OutcomeEvents> events_; // committed outcomes -> event log (null = none)
   // Declared after everything its tasks reach (context_, the io_context): joined first.
   std::unique_ptr<boost::asio::thread_pool> renderers_;
+  std::size_t render_thread_count_ = 0;
   boost::asio::steady_timer claim_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer grace_timer_;

@@ -77,7 +77,17 @@ DkimMessageSigner::DkimMessageSigner(const std::vector<policy::DkimDomainConfig>
 DkimSignedMessage DkimMessageSigner::sign(std::string_view raw_message,
                                           std::int64_t unix_time) const {
   DkimSignedMessage result{protocol::normalise_line_ends(raw_message), DkimSignOutcome::failed, ""};
-  auto domain = from_header_domain(result.message);
+  DkimSignatureFields signature = sign_fields(result.message, unix_time);
+  result.message.insert(0, signature.fields);
+  result.outcome = signature.outcome;
+  result.detail = std::move(signature.detail);
+  return result;
+}
+
+DkimSignatureFields DkimMessageSigner::sign_fields(std::string_view crlf_message,
+                                                   std::int64_t unix_time) const {
+  DkimSignatureFields result{"", DkimSignOutcome::failed, ""};
+  auto domain = from_header_domain(crlf_message);
   if (!domain) {
     result.detail = "the message has no From field with an address";
     return result;
@@ -89,12 +99,12 @@ DkimSignedMessage DkimMessageSigner::sign(std::string_view raw_message,
     return result;
   }
   const auto& signers = signers_[static_cast<std::size_t>(entry - domains_.data())];
-  auto signed_message = protocol::sign_message(signers, result.message, unix_time);
-  if (!signed_message) {
-    result.detail = signed_message.error().message;
+  auto fields = protocol::dkim_signature_fields(signers, crlf_message, unix_time);
+  if (!fields) {
+    result.detail = fields.error().message;
     return result;
   }
-  result.message = std::move(*signed_message);
+  result.fields = std::move(*fields);
   result.outcome = DkimSignOutcome::signed_message;
   result.detail = signers.front().domain;
   return result;

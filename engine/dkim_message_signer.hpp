@@ -19,6 +19,13 @@ namespace volley::engine {
 
 enum class DkimSignOutcome { signed_message, no_config, failed };
 
+// What sign_fields returns: the fields to put in front of the message.
+struct DkimSignatureFields {
+  std::string fields; // the DKIM-Signature fields, each ending in CRLF; empty unless signed
+  DkimSignOutcome outcome = DkimSignOutcome::no_config;
+  std::string detail; // as in DkimSignedMessage
+};
+
 struct DkimSignedMessage {
   std::string message; // CRLF-normalised, signatures (if any) first
   DkimSignOutcome outcome = DkimSignOutcome::no_config;
@@ -36,6 +43,9 @@ public:
   }
   // unix_time becomes t= of every signature.
   DkimSignedMessage sign(std::string_view raw_message, std::int64_t unix_time) const;
+  // The same without copying the message: crlf_message must already be CRLF-normalised
+  // (protocol::has_crlf_line_ends); the signed message is fields + crlf_message.
+  DkimSignatureFields sign_fields(std::string_view crlf_message, std::int64_t unix_time) const;
 
 private:
   std::vector<policy::DkimDomainConfig> domains_;

@@ -41,16 +41,29 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
   message->created_ms = campaign.created_ms;
   message->tenant = campaign.tenant;
   message->traits = protocol::message_traits(rendered);
+  std::string signature_fields;
+  std::string normalised; // only when the rendering has other line ends than CRLF
+  std::string_view text = rendered;
   if (campaign.dkim && !campaign.dkim->empty()) {
     // Signed per recipient: the rendering may differ in any header or in the body.
-    DkimSignedMessage signed_message = campaign.dkim->sign(rendered, std::time(nullptr));
-    if (signed_message.outcome == DkimSignOutcome::failed) {
-      spdlog::warn("campaign {}: DKIM signing failed, sent unsigned: {}", campaign.campaign_id,
-                   signed_message.detail);
+    if (!protocol::has_crlf_line_ends(rendered)) {
+      normalised = protocol::normalise_line_ends(rendered);
+      text = normalised;
     }
-    rendered = std::move(signed_message.message);
+    DkimSignatureFields signature = campaign.dkim->sign_fields(text, std::time(nullptr));
+    if (signature.outcome == DkimSignOutcome::failed) {
+      spdlog::warn("campaign {}: DKIM signing failed, sent unsigned: {}", campaign.campaign_id,
+                   signature.detail);
+    }
+    signature_fields = std::move(signature.fields);
   }
-  message->data = std::make_shared<const std::string>(protocol::prepare_message_data(rendered));
+  // Wire form in one buffer: the signature fields, then the message (both CRLF-ended lines).
+  auto data = std::make_shared<std::string>();
+  const std::size_t size = signature_fields.size() + text.size();
+  data->reserve(size + size / 32 + 4); // both appends fit: no reallocation
+  protocol::append_message_data(signature_fields, *data);
+  protocol::append_message_data(text, *data);
+  message->data = std::move(data);
   return std::shared_ptr<const PreparedMessage>(std::move(message));
 }
 

@@ -14,6 +14,8 @@
 
 namespace volley::protocol {
 
+class DkimSigningContexts;
+
 enum class DkimAlgorithm { rsa_sha256, ed25519_sha256 };
 
 // "rsa-sha256" / "ed25519-sha256" (the a= value).
@@ -35,16 +37,20 @@ public:
 
   // Signs the canonicalised header data (RFC 6376 §3.7) and returns the raw signature:
   // rsa-sha256: RSASSA-PKCS1-v1_5 with SHA-256 over the data; ed25519-sha256: PureEdDSA over the
-  // 32-byte SHA-256 of the data (RFC 8463 §3). Thread-safe: a fresh EVP_MD_CTX per call.
+  // 32-byte SHA-256 of the data (RFC 8463 §3). Thread-safe: RSA signs through a pool of prepared
+  // EVP_PKEY_CTX shared by the copies of this key, each in use by one thread at a time; Ed25519
+  // uses a fresh EVP_MD_CTX per call.
   Result<std::string> sign(std::string_view signed_data) const;
 
   EVP_PKEY* evp_pkey() const { return pkey_.get(); }
 
 private:
-  DkimKey(std::shared_ptr<EVP_PKEY> pkey, DkimAlgorithm algorithm, int bits)
-      : pkey_(std::move(pkey)), algorithm_(algorithm), bits_(bits) {}
+  DkimKey(std::shared_ptr<EVP_PKEY> pkey, DkimAlgorithm algorithm, int bits);
 
-  std::shared_ptr<EVP_PKEY> pkey_; // immutable after from_pem; shared by copies
+  Result<std::string> sign_ed25519(std::string_view signed_data) const;
+
+  std::shared_ptr<EVP_PKEY> pkey_;                // immutable after from_pem; shared by copies
+  std::shared_ptr<DkimSigningContexts> contexts_; // RSA only; shared by copies
   DkimAlgorithm algorithm_;
   int bits_;
 };

@@ -218,8 +218,8 @@ Result<std::string> sign_headers(const DkimSignerConfig& config, std::string_vie
   return header;
 }
 
-Result<std::string> sign_message(std::span<const DkimSignerConfig> configs,
-                                 std::string_view message, std::int64_t unix_time) {
+Result<std::string> dkim_signature_fields(std::span<const DkimSignerConfig> configs,
+                                          std::string_view message, std::int64_t unix_time) {
   const mime::HeaderSection section = mime::split_header_section(message, 0, message.size());
   const std::string_view body = message.substr(section.body_begin);
   std::vector<DkimBodyHash> hashes; // one per body canonicalisation in use
@@ -235,7 +235,18 @@ Result<std::string> sign_message(std::span<const DkimSignerConfig> configs,
       return signature.error();
     signatures += signature.value();
   }
-  return signatures + std::string(message);
+  return signatures;
+}
+
+Result<std::string> sign_message(std::span<const DkimSignerConfig> configs,
+                                 std::string_view message, std::int64_t unix_time) {
+  Result<std::string> fields = dkim_signature_fields(configs, message, unix_time);
+  if (!fields.ok())
+    return fields.error();
+  std::string signed_message;
+  signed_message.reserve(fields.value().size() + message.size());
+  signed_message.append(fields.value()).append(message);
+  return signed_message;
 }
 
 } // namespace volley::protocol

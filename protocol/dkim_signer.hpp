@@ -47,8 +47,13 @@ Result<Unit> validate_dkim_signer_config(const DkimSignerConfig& config);
 Result<std::string> sign_headers(const DkimSignerConfig& config, std::string_view header_block,
                                  const DkimBodyHash& body_hash, std::int64_t unix_time);
 
-// Convenience for one message: hashes the body once per distinct body canonicalisation and returns
-// the message with one signature per config prepended (two configs = dual RSA + Ed25519 signing).
+// The DKIM-Signature fields for one CRLF-normalised message, one per config in order (two configs =
+// dual RSA + Ed25519 signing), each ending in CRLF; the body is hashed once per distinct body
+// canonicalisation. Prepending them to the message gives sign_message's result.
+Result<std::string> dkim_signature_fields(std::span<const DkimSignerConfig> configs,
+                                          std::string_view message, std::int64_t unix_time);
+
+// Convenience for one message: the message with dkim_signature_fields prepended.
 Result<std::string> sign_message(std::span<const DkimSignerConfig> configs,
                                  std::string_view message, std::int64_t unix_time);
 

@@ -1,56 +1,120 @@
 // prepare_message_data, normalise_line_ends and message_traits (see smtp_message_data.hpp): one
-// pass over the raw message each, appending whole line runs rather than single bytes. Must never:
-// change a byte other than line ends and the added leading dots, or scan a byte twice.
+// pass over the raw message each, finding line ends with memchr and appending whole lines rather
+// than single bytes. Must never: change a byte other than line ends and the added leading dots, or
+// scan a byte more than twice.
 #include "protocol/smtp_message_data.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace volley::protocol {
 namespace {
 
-// Index of the next CR or LF at or after pos, or text.size().
-std::size_t next_line_end(std::string_view text, std::size_t pos) {
-  const char* data = text.data();
-  const std::size_t size = text.size();
-  while (pos < size && data[pos] != '\r' && data[pos] != '\n')
-    ++pos;
-  return pos;
-}
+// Finds line ends left to right. The next LF is remembered, so text with bare CRs only (no LF)
+// is not searched to its end once per line; CRs are looked for only before that LF.
+class LineEndFinder {
+public:
+  explicit LineEndFinder(std::string_view text) : text_(text) {}
+
+  // Index of the next CR or LF at or after pos, or text.size().
+  std::size_t next(std::size_t pos) {
+    if (!searched_ || next_lf_ < pos) {
+      searched_ = true;
+      const void* lf = std::memchr(text_.data() + pos, '\n', text_.size() - pos);
+      next_lf_ =
+          lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - text_.data()) : text_.size();
+    }
+    const void* cr = std::memchr(text_.data() + pos, '\r', next_lf_ - pos);
+    return cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - text_.data()) : next_lf_;
+  }
+
+private:
+  std::string_view text_;
+  std::size_t next_lf_ = 0; // the LF at or after the last position asked for (or the size)
+  bool searched_ = false;
+};
 
 // Every line CRLF-terminated; with stuff_dots, lines starting with "." get another one.
-std::string crlf_lines(std::string_view raw_message, bool stuff_dots) {
-  std::string out;
-  // Usually enough for CRLF text with a few dot-stuffed lines plus the final CRLF; LF-only text
-  // grows once or twice.
-  out.reserve(raw_message.size() + raw_message.size() / 32 + 2);
+void append_crlf_lines(std::string_view raw_message, bool stuff_dots, std::string& out) {
+  LineEndFinder finder(raw_message);
   std::size_t pos = 0;
   while (pos < raw_message.size()) {
     if (stuff_dots && raw_message[pos] == '.')
       out += '.'; // RFC 5321 §4.5.2 transparency
-    const std::size_t end = next_line_end(raw_message, pos);
+    const std::size_t end = finder.next(pos);
     out.append(raw_message.data() + pos, end - pos);
     out += "\r\n";
     if (end == raw_message.size())
-      return out; // last line had no line end
+      return; // last line had no line end
     pos = end + 1;
     if (raw_message[end] == '\r' && pos < raw_message.size() && raw_message[pos] == '\n')
       ++pos;
   }
-  return out;
+}
+
+// Usually enough for CRLF text with a few dot-stuffed lines plus the final CRLF; LF-only text
+// grows once or twice.
+std::size_t expected_size(std::string_view raw_message) {
+  return raw_message.size() + raw_message.size() / 32 + 2;
 }
 
 } // namespace
 
 std::string prepare_message_data(std::string_view raw_message) {
-  return crlf_lines(raw_message, true);
+  std::string out;
+  out.reserve(expected_size(raw_message));
+  append_crlf_lines(raw_message, true, out);
+  return out;
+}
+
+void append_message_data(std::string_view raw_message, std::string& out) {
+  out.reserve(out.size() + expected_size(raw_message));
+  append_crlf_lines(raw_message, true, out);
 }
 
 std::string normalise_line_ends(std::string_view raw_message) {
   if (raw_message.empty())
     return "\r\n";
-  return crlf_lines(raw_message, false);
+  std::string out;
+  out.reserve(expected_size(raw_message));
+  append_crlf_lines(raw_message, false, out);
+  return out;
+}
+
+bool has_crlf_line_ends(std::string_view raw_message) {
+  if (!raw_message.ends_with("\r\n"))
+    return false;
+  // Every LF preceded by CR, and as many CRs as LFs: then every CR is the one before an LF.
+  std::size_t lf_count = 0;
+  for (std::size_t pos = 0;;) {
+    const void* lf = std::memchr(raw_message.data() + pos, '\n', raw_message.size() - pos);
+    if (lf == nullptr)
+      break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(lf) - raw_message.data());
+    if (at == 0 || raw_message[at - 1] != '\r')
+      return false;
+    ++lf_count;
+    pos = at + 1;
+  }
+  return static_cast<std::size_t>(std::count(raw_message.begin(), raw_message.end(), '\r')) ==
+         lf_count;
 }
 
 MessageTraits message_traits(std::string_view raw_message) {
   MessageTraits traits;
+  // Most messages are ASCII: checked eight bytes at a time before the line-aware pass.
+  std::size_t i = 0;
+  std::uint64_t high_bits = 0;
+  for (; i + 8 <= raw_message.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, raw_message.data() + i, 8);
+    high_bits |= word;
+  }
+  for (; i < raw_message.size(); ++i)
+    high_bits |= static_cast<unsigned char>(raw_message[i]);
+  if ((high_bits & 0x8080808080808080ULL) == 0)
+    return traits;
   bool in_headers = true;
   bool line_empty = true;
   bool after_cr = false;

@@ -10,10 +10,15 @@
 namespace volley::protocol {
 
 std::string prepare_message_data(std::string_view raw_message);
+// The same, appended to out (prepare_message_data(a + b) == both appended when a ends in CRLF).
+void append_message_data(std::string_view raw_message, std::string& out);
 
 // The same without dot-stuffing (the form DKIM signs): every line ends in CRLF, and so does the
 // text (an empty message becomes a single CRLF).
 std::string normalise_line_ends(std::string_view raw_message);
+// True when normalise_line_ends would return the text unchanged: not empty, every CR followed by
+// LF, every LF preceded by CR, and the text ends with CRLF.
+bool has_crlf_line_ends(std::string_view raw_message);
 
 // What the message needs from the server: BODY=8BITMIME when any byte >= 0x80 appears in it,
 // SMTPUTF8 when a header (or the envelope) holds non-ASCII.

@@ -6,7 +6,11 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "protocol/base64_lines.hpp"
 #include "tests/protocol/dkim_test_support.hpp"
@@ -116,6 +120,35 @@ TEST(DkimKeyTest, RsaSignatureEqualsOpensslDgstSign) {
   std::string ours;
   base64::encode(signature.value(), ours);
   EXPECT_EQ(ours, expected.output);
+}
+
+// RSA signs through reused contexts shared by the copies of a key: reuse and threads must not
+// change a byte (PKCS#1 v1.5 is deterministic), whichever context a call happens to get.
+TEST(DkimKeyTest, RsaSignaturesStayIdenticalAcrossReuseCopiesAndThreads) {
+  const DkimKey& key = *rsa_key().key;
+  const std::string first = "from:a@example.com\r\nsubject:one\r\ndkim-signature:v=1; b=";
+  const std::string second = "from:a@example.com\r\nsubject:two\r\ndkim-signature:v=1; b=";
+  const Result<std::string> expected_first = key.sign(first);
+  const Result<std::string> expected_second = key.sign(second);
+  ASSERT_TRUE(expected_first.ok() && expected_second.ok());
+  ASSERT_NE(expected_first.value(), expected_second.value());
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const DkimKey copy = key; // copies share the contexts
+      for (int i = 0; i < 25; ++i) {
+        const bool odd = (i + t) % 2 == 1;
+        const Result<std::string> signature = copy.sign(odd ? second : first);
+        if (!signature.ok() ||
+            signature.value() != (odd ? expected_second.value() : expected_first.value()))
+          ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(DkimKeyTest, Ed25519SignsTheSha256OfTheData) {

@@ -3,12 +3,15 @@
 // and 8-bit / non-ASCII header detection. Never opens a socket.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "protocol/smtp_message_data.hpp"
 
 namespace {
 
+using volley::protocol::append_message_data;
+using volley::protocol::has_crlf_line_ends;
 using volley::protocol::message_traits;
 using volley::protocol::MessageTraits;
 using volley::protocol::normalise_line_ends;
@@ -124,6 +127,90 @@ TEST(NormaliseLineEnds, CrlfEverywhereWithoutDotStuffing) {
   EXPECT_EQ(normalise_line_ends("x\r\n\r\n..y\n"), "x\r\n\r\n..y\r\n");
   EXPECT_EQ(normalise_line_ends(""), "\r\n");
   EXPECT_EQ(prepare_message_data("x\r\n.y"), "x\r\n..y\r\n"); // the shared loop still stuffs
+}
+
+// Byte-at-a-time statements of the rules, to compare the line-at-a-time code against.
+std::string reference_lines(std::string_view raw, bool stuff_dots) {
+  std::string out;
+  bool line_start = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '\r' || c == '\n') {
+      out += "\r\n";
+      if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')
+        ++i;
+      line_start = true;
+      continue;
+    }
+    if (line_start && stuff_dots && c == '.')
+      out += '.';
+    out += c;
+    line_start = false;
+  }
+  if (!line_start)
+    out += "\r\n";
+  return out;
+}
+
+MessageTraits reference_traits(std::string_view raw) {
+  MessageTraits traits;
+  const std::size_t header_end = raw.find("\r\n\r\n"); // the samples below use CRLF or LF only
+  const std::size_t lf_end = raw.find("\n\n");
+  const bool starts_empty = raw.starts_with('\n') || raw.starts_with("\r\n");
+  const std::size_t end = starts_empty ? 0 : std::min(header_end, lf_end);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (static_cast<unsigned char>(raw[i]) >= 0x80) {
+      traits.eight_bit = true;
+      traits.utf8_headers = end == std::string_view::npos || i < end;
+      break;
+    }
+  }
+  return traits;
+}
+
+// Random texts over the bytes that matter (line ends, dots, blanks, 8-bit) against the reference.
+TEST(SmtpMessageDataProperty, AgreesWithTheByteAtATimeRules) {
+  std::mt19937 random(20261130);
+  const std::string alphabet = "ab. \r\n\r\n";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t size = random() % 40;
+    for (std::size_t i = 0; i < size; ++i)
+      text += alphabet[random() % alphabet.size()];
+    if (round % 7 == 0 && !text.empty())
+      text[random() % text.size()] = '\xC3';
+    SCOPED_TRACE(testing::PrintToString(text));
+    ASSERT_EQ(prepare_message_data(text), reference_lines(text, true));
+    ASSERT_EQ(normalise_line_ends(text), text.empty() ? "\r\n" : reference_lines(text, false));
+    ASSERT_EQ(has_crlf_line_ends(text), !text.empty() && reference_lines(text, false) == text);
+    if (text.find('\r') == std::string::npos || text.find('\n') == std::string::npos ||
+        has_crlf_line_ends(text)) { // reference_traits knows one line-end style at a time
+      const MessageTraits traits = message_traits(text);
+      const MessageTraits expected = reference_traits(text);
+      ASSERT_EQ(traits.eight_bit, expected.eight_bit);
+      if (text.find('\r') == std::string::npos)
+        ASSERT_EQ(traits.utf8_headers, expected.utf8_headers);
+    }
+  }
+}
+
+TEST(SmtpMessageDataProperty, AppendingPiecesEqualsPreparingTheWhole) {
+  const std::string fields = "DKIM-Signature: v=1; a=rsa-sha256;\r\n\tb=abc\r\n";
+  const std::string message = "From: a@b.test\r\n\r\n.dot\r\nbody\r\n";
+  std::string out = "kept";
+  append_message_data(fields, out);
+  append_message_data(message, out);
+  EXPECT_EQ(out, "kept" + prepare_message_data(fields + message));
+}
+
+// Bare CRs only (no LF at all): every line found, and in one pass (the next LF is remembered).
+TEST(SmtpMessageDataProperty, LongTextWithBareCarriageReturnsOnly) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i)
+    text += ".line\r";
+  const std::string data = prepare_message_data(text);
+  EXPECT_EQ(data, reference_lines(text, true));
+  EXPECT_FALSE(has_crlf_line_ends(text));
 }
 
 } // namespace
