@@ -142,7 +142,7 @@ public:
                    with_policy(delivery_options(config, std::move(identity)), rate_policy),
                    dns_options(config.dns), metrics_),
         batching_{std::chrono::microseconds(config.delivery.wakeup_batch_us),
-                  [this] { return scheduler_.renders_backlogged(); }} {}
+                  &scheduler_.render_backlog()} {}
   static DeliveryOptions with_policy(DeliveryOptions options,
                                      std::shared_ptr<const policy::RatePolicy> policy) {
     options.rate_policy = std::move(policy);

@@ -18,6 +18,7 @@
 #include "engine/delivery_metrics.hpp"
 #include "engine/delivery_outcome.hpp"
 #include "engine/dkim_message_signer.hpp"
+#include "engine/render_backlog.hpp"
 #include "engine/sender_identity.hpp"
 #include "engine/sender_rate_limits.hpp"
 #include "engine/source_ip_pools.hpp"
@@ -61,7 +62,7 @@ struct DeliveryContext {
   // Threads that render (and DKIM-sign) templated messages off the delivery thread; null = render
   // on the delivery thread.
   boost::asio::thread_pool* renderers = nullptr;
-  std::size_t renders_pending = 0; // posted to the renderers, result not yet handled
+  RenderBacklog* render_backlog = nullptr; // set with renderers
   // The rate policy in force (replaced whole on reload, on this thread); null = none.
   std::shared_ptr<const policy::RatePolicy> rate_policy{};
   SenderRateLimits sender_limits{};         // [campaign] / [tenant] rates

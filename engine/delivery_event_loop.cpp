@@ -2,12 +2,10 @@
 // reactor is asked with a zero timeout); when none was ready, run_one() blocks for the next one.
 #include "engine/delivery_event_loop.hpp"
 
-#include <thread>
-
 namespace volley::engine {
 
 void run_delivery_event_loop(boost::asio::io_context& io, const EventBatching& batching) {
-  if (batching.pause.count() <= 0 || !batching.backlogged) {
+  if (batching.pause.count() <= 0 || batching.backlog == nullptr) {
     io.run();
     return;
   }
@@ -16,8 +14,7 @@ void run_delivery_event_loop(boost::asio::io_context& io, const EventBatching& b
       io.run_one(); // blocks; returns 0 only once io is stopped or out of work (stopped too)
       continue;
     }
-    if (batching.backlogged())
-      std::this_thread::sleep_for(batching.pause);
+    batching.backlog->pause_while_backlogged(batching.pause);
   }
 }
 

@@ -49,8 +49,9 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
   std::size_t threads = context_.options.render_threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
+  render_backlog_ = std::make_unique<RenderBacklog>(threads);
+  context_.render_backlog = render_backlog_.get();
   renderers_ = std::make_unique<boost::asio::thread_pool>(threads);
-  render_thread_count_ = threads;
   context_.renderers = renderers_.get();
   batcher_.on_committed([this](const std::vector<queue::DeliveryOutcome>& batch) {
     if (events_)

@@ -195,12 +195,12 @@ void SmtpConnection::render_current() {
   // connection waits in its ready state, its timer armed, and sends when the result is back.
   const DeliveryJob& job = current_.front();
   arm_timer();
-  ++context_.renders_pending;
+  context_.render_backlog->posted();
   asio::post(*context_.renderers, [self = shared_from_this(), campaign = job.message,
                                    seq = job.recipient.seq, vars = job.recipient.vars_json] {
+    self->context_.render_backlog->started();
     auto result = personalise_message(*campaign, seq, vars);
     asio::post(self->context_.io, [self, result = std::move(result)]() mutable {
-      --self->context_.renders_pending;
       if (self->finished_) // the job's outcome was recorded when the connection ended
         return;
       if (!self->use_rendering(std::move(result)))
