@@ -140,9 +140,7 @@ public:
       : work_(boost::asio::make_work_guard(io_)),
         scheduler_(io_, spool, config.delivery,
                    with_policy(delivery_options(config, std::move(identity)), rate_policy),
-                   dns_options(config.dns), metrics_),
-        batching_{std::chrono::microseconds(config.delivery.wakeup_batch_us),
-                  &scheduler_.render_backlog()} {}
+                   dns_options(config.dns), metrics_) {}
   static DeliveryOptions with_policy(DeliveryOptions options,
                                      std::shared_ptr<const policy::RatePolicy> policy) {
     options.rate_policy = std::move(policy);
@@ -151,7 +149,7 @@ public:
   DeliveryScheduler& scheduler() { return scheduler_; }
   void start() {
     scheduler_.start();
-    thread_ = std::thread([this] { run_delivery_event_loop(io_, batching_); });
+    thread_ = std::thread([this] { run_delivery_event_loop(io_, &scheduler_.renderers()); });
   }
   // Calls done (on the delivery thread) once every claimed recipient has its outcome committed.
   void stop(std::function<void()> done) {
@@ -173,7 +171,6 @@ private:
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   DeliveryMetrics metrics_;
   DeliveryScheduler scheduler_;
-  EventBatching batching_;
   std::thread thread_;
 };
 

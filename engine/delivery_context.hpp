@@ -6,7 +6,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -18,7 +17,7 @@
 #include "engine/delivery_metrics.hpp"
 #include "engine/delivery_outcome.hpp"
 #include "engine/dkim_message_signer.hpp"
-#include "engine/render_backlog.hpp"
+#include "engine/render_queue.hpp"
 #include "engine/sender_identity.hpp"
 #include "engine/sender_rate_limits.hpp"
 #include "engine/source_ip_pools.hpp"
@@ -59,10 +58,9 @@ struct DeliveryContext {
   TlsClientContexts& tls;
   DeliveryMetrics& metrics;
   std::function<void(queue::DeliveryOutcome)> record; // every job ends here exactly once
-  // Threads that render (and DKIM-sign) templated messages off the delivery thread; null = render
-  // on the delivery thread.
-  boost::asio::thread_pool* renderers = nullptr;
-  RenderBacklog* render_backlog = nullptr; // set with renderers
+  // The queue of renders (personalise + DKIM-sign templated messages): run by the render threads
+  // and by the delivery thread between rounds of events; null = render inline when a job is taken.
+  RenderQueue* renderers = nullptr;
   // The rate policy in force (replaced whole on reload, on this thread); null = none.
   std::shared_ptr<const policy::RatePolicy> rate_policy{};
   SenderRateLimits sender_limits{};         // [campaign] / [tenant] rates

@@ -1,26 +1,17 @@
-// run_delivery_event_loop: runs the delivery thread's io_context, handling ready events in rounds
-// while the render threads have a backlog. Must never delay events when there is no backlog (an
-// idle or I/O-bound engine keeps its latency), sleep while the render threads run dry, or spin.
+// run_delivery_event_loop: runs the delivery thread's io_context and, between rounds of events,
+// queued renders. Must never delay events when no render is queued (an idle or I/O-bound engine
+// keeps its latency), run more than one render between two rounds, or spin without blocking.
 #pragma once
-
-#include <chrono>
 
 #include <boost/asio/io_context.hpp>
 
-#include "engine/render_backlog.hpp"
+#include "engine/render_queue.hpp"
 
 namespace volley::engine {
 
-struct EventBatching {
-  // Longest pause between rounds while backlogged; zero = plain io_context::run().
-  std::chrono::microseconds pause{500};
-  // With DKIM the CPU is the limit, and every SMTP reply or finished render that wakes the delivery
-  // thread on its own preempts a signing thread (two context switches). Paused while renders are
-  // queued, one wake-up handles a round of them; the pause ends early when the queue runs low.
-  RenderBacklog* backlog = nullptr; // null = plain run()
-};
-
-// Returns when `io` is stopped (or runs out of work).
-void run_delivery_event_loop(boost::asio::io_context& io, const EventBatching& batching);
+// Returns when `io` is stopped (or runs out of work). renders null = plain io_context::run().
+// With renders, a round is io.poll() (every ready handler; the reactor asked with a zero timeout),
+// then one queued render if there is one; only when neither had work does it block for an event.
+void run_delivery_event_loop(boost::asio::io_context& io, RenderQueue* renders);
 
 } // namespace volley::engine

@@ -47,11 +47,9 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
   context_.delivery_config = config;
   context_.expires_after_s = context_.options.expires_after_s;
   std::size_t threads = context_.options.render_threads;
-  if (threads == 0)
-    threads = std::max(1u, std::thread::hardware_concurrency());
-  render_backlog_ = std::make_unique<RenderBacklog>(threads);
-  context_.render_backlog = render_backlog_.get();
-  renderers_ = std::make_unique<boost::asio::thread_pool>(threads);
+  if (threads == 0) // one per core, the delivery thread (which renders between events) included
+    threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
+  renderers_ = std::make_unique<RenderQueue>(threads);
   context_.renderers = renderers_.get();
   batcher_.on_committed([this](const std::vector<queue::DeliveryOutcome>& batch) {
     if (events_)
@@ -65,8 +63,7 @@ DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, queue::Spool& 
 
 DeliveryScheduler::~DeliveryScheduler() {
   // Tasks still queued are dropped; running ones finish (their results are never handled).
-  renderers_->stop();
-  renderers_->join();
+  renderers_.reset();
 }
 
 void DeliveryScheduler::set_event_log(EventLog* log) {

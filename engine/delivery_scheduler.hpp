@@ -20,7 +20,7 @@
 #include "engine/mx_resolver.hpp"
 #include "engine/outcome_batcher.hpp"
 #include "engine/prepared_message_cache.hpp"
-#include "engine/render_backlog.hpp"
+#include "engine/render_queue.hpp"
 #include "policy/delivery_config.hpp"
 #include "queue/spool.hpp"
 
@@ -39,8 +39,8 @@ public:
   void start();                          // call on any thread before io.run()
   void stop(std::function<void()> done); // posts onto the delivery thread
   const DeliveryOptions& options() const { return context_.options; } // fixed after construction
-  // Renders waiting for a render thread (the delivery thread's event loop pauses on it).
-  RenderBacklog& render_backlog() { return *render_backlog_; }
+  // The render threads' queue (the delivery thread's event loop takes from it too).
+  RenderQueue& renderers() { return *renderers_; }
   // Any thread: the new rate policy takes effect on the delivery thread (sites re-resolved).
   void set_rate_policy(std::shared_ptr<const policy::RatePolicy> policy);
   // Before start(): committed outcomes become events in log (null = no events).
@@ -67,8 +67,7 @@ private:
   PreparedMessageCache messages_;
   std::unique_ptr<OutcomeEvents> events_; // committed outcomes -> event log (null = none)
   // Declared after everything its tasks reach (context_, the io_context): joined first.
-  std::unique_ptr<RenderBacklog> render_backlog_; // outlives the render threads (joined first)
-  std::unique_ptr<boost::asio::thread_pool> renderers_;
+  std::unique_ptr<RenderQueue> renderers_;
   boost::asio::steady_timer claim_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer grace_timer_;

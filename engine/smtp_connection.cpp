@@ -195,10 +195,8 @@ void SmtpConnection::render_current() {
   // connection waits in its ready state, its timer armed, and sends when the result is back.
   const DeliveryJob& job = current_.front();
   arm_timer();
-  context_.render_backlog->posted();
-  asio::post(*context_.renderers, [self = shared_from_this(), campaign = job.message,
-                                   seq = job.recipient.seq, vars = job.recipient.vars_json] {
-    self->context_.render_backlog->started();
+  context_.renderers->post([self = shared_from_this(), campaign = job.message,
+                            seq = job.recipient.seq, vars = job.recipient.vars_json] {
     auto result = personalise_message(*campaign, seq, vars);
     asio::post(self->context_.io, [self, result = std::move(result)]() mutable {
       if (self->finished_) // the job's outcome was recorded when the connection ended

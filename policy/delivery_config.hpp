@@ -56,9 +56,9 @@ struct DeliveryConfig {
   std::vector<std::string> source_ips;         // bind outgoing connections (round-robin); [] = any
   std::uint64_t claim_batch = 1024;            // recipients taken from the spool per claim
   std::uint64_t max_queued_in_memory = 20'000; // claimed but not yet attempted
-  std::uint64_t render_threads = 0; // personalise + DKIM-sign templated messages; 0 = one per core
-  std::uint64_t wakeup_batch_us = 500; // delivery thread's pause between event rounds while the
-                                       // render threads are saturated; 0 = never pause
+  // Threads that personalise + DKIM-sign templated messages, besides the delivery thread (which
+  // takes renders between rounds of events); 0 = one per core with the delivery thread counted.
+  std::uint64_t render_threads = 0;
   std::vector<RouteConfig> routes;
   bool operator==(const DeliveryConfig&) const = default;
 };

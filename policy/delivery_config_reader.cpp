@@ -64,7 +64,6 @@ void read_counts(ConfigTableReader& reader, DeliveryConfig& config) {
   reader.read_count(delivery, "claim_batch", config.claim_batch);
   reader.read_count(delivery, "max_queued_in_memory", config.max_queued_in_memory);
   reader.read_count(delivery, "render_threads", config.render_threads);
-  reader.read_count(delivery, "wakeup_batch_us", config.wakeup_batch_us);
 }
 
 void check_counts(ConfigTableReader& reader, const DeliveryConfig& config) {
@@ -97,9 +96,6 @@ void check_counts(ConfigTableReader& reader, const DeliveryConfig& config) {
   check_count_range(reader, delivery, "render_threads", config.render_threads, 0, 256,
                     "use 0 (one per CPU core) to 256 threads rendering and signing personalised "
                     "messages");
-  check_count_range(reader, delivery, "wakeup_batch_us", config.wakeup_batch_us, 0, 100'000,
-                    "use 0 (never pause) to 100000 microseconds between rounds of events while "
-                    "the render threads are saturated (default 500)");
 }
 
 void read_timeouts(ConfigTableReader& reader, DeliveryConfig& config) {
@@ -288,8 +284,7 @@ std::vector<SectionSchema> delivery_sections_schema() {
         "source_ips",
         "claim_batch",
         "max_queued_in_memory",
-        "render_threads",
-        "wakeup_batch_us"}},
+        "render_threads"}},
       {"dns", {"servers", "timeout", "tries", "min_ttl", "max_ttl", "negative_ttl", "failure_ttl"}},
       {"routes", {}, true},
   };

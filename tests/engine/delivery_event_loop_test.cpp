@@ -1,75 +1,111 @@
-// run_delivery_event_loop and RenderBacklog: every handler runs on the calling thread and the loop
-// returns once the io_context stops; while renders are queued one round runs every ready handler
-// and then pauses; the pause ends early when a render thread leaves the queue low; with no backlog
-// or no pause the loop never sleeps.
+// RenderQueue and run_delivery_event_loop: every posted task runs exactly once (on a render thread
+// or on the thread calling run_one); tasks not started are dropped by the destructor, running ones
+// finish; the event loop runs handlers on its thread, one queued render between rounds of events
+// (so a queue without render threads still drains), and returns once the io_context stops.
 #include <gtest/gtest.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "engine/delivery_event_loop.hpp"
-#include "engine/render_backlog.hpp"
+#include "engine/render_queue.hpp"
 
 namespace volley::engine {
 namespace {
 
 namespace asio = boost::asio;
-using std::chrono::microseconds;
-using std::chrono::seconds;
 
-TEST(RenderBacklogTest, PausesOnlyFromTwiceTheThreadCount) {
-  RenderBacklog backlog(2);
+TEST(RenderQueueTest, EveryTaskRunsExactlyOnceAcrossThreadsAndRunOne) {
+  std::vector<std::atomic<int>> runs(2000);
+  {
+    RenderQueue queue(2);
+    std::atomic<bool> posted_all{false};
+    std::thread poster([&] {
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        queue.post([&runs, i] { ++runs[i]; });
+      posted_all = true;
+    });
+    while (!posted_all || queue.queued() > 0)
+      queue.run_one(); // competes with the render threads for the same tasks
+    poster.join();
+    while (true) { // the render threads finish what they took
+      int done = 0;
+      for (auto& r : runs)
+        done += r.load();
+      if (done == static_cast<int>(runs.size()))
+        break;
+      std::this_thread::yield();
+    }
+  }
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    ASSERT_EQ(runs[i].load(), 1) << "task " << i;
+}
+
+TEST(RenderQueueTest, WithoutThreadsOnlyRunOneRunsTasksInOrder) {
+  RenderQueue queue(0);
+  std::vector<int> order;
   for (int i = 0; i < 3; ++i)
-    backlog.posted();
-  EXPECT_EQ(backlog.pause_while_backlogged(seconds(60)), RenderBacklog::Pause::none);
-  backlog.posted(); // 4 queued for 2 threads
-  EXPECT_EQ(backlog.pause_while_backlogged(microseconds(100)), RenderBacklog::Pause::full);
+    queue.post([&order, i] { order.push_back(i); });
+  EXPECT_EQ(queue.queued(), 3u);
+  while (queue.run_one()) {
+  }
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(queue.run_one());
 }
 
-TEST(RenderBacklogTest, ARenderThreadTakingWorkFromALowQueueEndsThePause) {
-  RenderBacklog backlog(2);
-  for (int i = 0; i < 4; ++i)
-    backlog.posted();
-  std::thread render_thread([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20)); // let the pause begin
-    for (int i = 0; i < 3; ++i)
-      backlog.started(); // 4 -> 1 queued: under the 2 threads
-  });
-  // A 60 s pause: only the render thread's wake-up can end it before the test times out.
-  EXPECT_EQ(backlog.pause_while_backlogged(seconds(60)), RenderBacklog::Pause::ended_early);
-  render_thread.join();
-  EXPECT_EQ(backlog.queued(), 1u);
+TEST(RenderQueueTest, DestructorDropsTasksNotStartedAndWaitsForRunningOnes) {
+  std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
+  std::atomic<int> dropped_ran{0};
+  {
+    RenderQueue queue(1);
+    queue.post([&] {
+      started = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      finished = true;
+    });
+    while (!started)
+      std::this_thread::yield();
+    for (int i = 0; i < 10; ++i)
+      queue.post([&] { ++dropped_ran; });
+  }
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(dropped_ran.load(), 0);
 }
 
-TEST(DeliveryEventLoopTest, OneRoundRunsEveryReadyHandlerThenPauses) {
+// No render thread: the loop itself must run the renders, one between rounds, each of which posts
+// its result back to the io_context as SmtpConnection's do.
+TEST(DeliveryEventLoopTest, RunsQueuedRendersBetweenRoundsAndTheirResults) {
   asio::io_context io{1};
-  RenderBacklog backlog(1);
-  backlog.posted();
-  backlog.posted(); // backlogged for the whole test
-  int handled = 0;
-  int handled_in_first_round = -1;
-  for (int i = 0; i < 10; ++i)
-    asio::post(io, [&] { ++handled; });
-  // Posted from the round's first handler: runs in the same poll(), before any pause.
-  asio::post(io, [&] { asio::post(io, [&] { handled_in_first_round = handled; }); });
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    asio::post(io, [&] { io.stop(); });
-  });
-  run_delivery_event_loop(io, {microseconds(200), &backlog});
-  stopper.join();
-  EXPECT_EQ(handled, 10);
-  EXPECT_EQ(handled_in_first_round, 10);
-  EXPECT_TRUE(io.stopped());
+  auto guard = asio::make_work_guard(io);
+  RenderQueue renders(0);
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  int results = 0;
+  bool all_on_loop_thread = true;
+  for (int i = 0; i < 20; ++i) {
+    renders.post([&] {
+      all_on_loop_thread = all_on_loop_thread && std::this_thread::get_id() == loop_thread;
+      asio::post(io, [&] {
+        if (++results == 20)
+          io.stop();
+      });
+    });
+  }
+  run_delivery_event_loop(io, &renders);
+  EXPECT_EQ(results, 20);
+  EXPECT_TRUE(all_on_loop_thread);
+  EXPECT_EQ(renders.queued(), 0u);
 }
 
 TEST(DeliveryEventLoopTest, WaitsForWorkFromOtherThreadsAndTimersThenReturnsWhenStopped) {
   asio::io_context io{1};
   auto guard = asio::make_work_guard(io);
-  RenderBacklog backlog(1);
+  RenderQueue renders(1);
   const std::thread::id loop_thread = std::this_thread::get_id();
   bool all_on_loop_thread = true;
   int handled = 0;
@@ -81,32 +117,27 @@ TEST(DeliveryEventLoopTest, WaitsForWorkFromOtherThreadsAndTimersThenReturnsWhen
   timer.async_wait([&](auto) { note(); });
   std::thread poster([&] {
     for (int i = 0; i < 50; ++i) {
-      if (i % 10 == 0) // the backlog comes and goes
-        for (int j = 0; j < 2; ++j)
-          (i % 20 == 0) ? backlog.posted() : backlog.started();
       asio::post(io, note);
-      std::this_thread::sleep_for(microseconds(300));
+      renders.post([&] { asio::post(io, note); });
+      std::this_thread::sleep_for(std::chrono::microseconds(300));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(30)); // after the timer
-    asio::post(io, [&] { io.stop(); });
+    asio::post(io, [&] { asio::post(io, [&] { io.stop(); }); });
   });
-  run_delivery_event_loop(io, {microseconds(500), &backlog});
+  run_delivery_event_loop(io, &renders);
   poster.join();
-  EXPECT_EQ(handled, 51);
+  EXPECT_EQ(handled, 101);
   EXPECT_TRUE(all_on_loop_thread);
   EXPECT_TRUE(io.stopped());
 }
 
-TEST(DeliveryEventLoopTest, NoPauseOrNoBacklogIsPlainRun) {
-  for (const EventBatching& batching :
-       {EventBatching{microseconds(0), nullptr}, EventBatching{microseconds(500), nullptr}}) {
-    asio::io_context io{1};
-    int handled = 0;
-    for (int i = 0; i < 5; ++i)
-      asio::post(io, [&] { ++handled; });
-    run_delivery_event_loop(io, batching);
-    EXPECT_EQ(handled, 5); // out of work: returns like run()
-  }
+TEST(DeliveryEventLoopTest, WithoutARenderQueueItIsPlainRun) {
+  asio::io_context io{1};
+  int handled = 0;
+  for (int i = 0; i < 5; ++i)
+    asio::post(io, [&] { ++handled; });
+  run_delivery_event_loop(io, nullptr);
+  EXPECT_EQ(handled, 5); // out of work: returns like run()
 }
 
 } // namespace
