@@ -151,6 +151,10 @@ void SmtpConnection::process_events() {
       break;
     }
   }
+  if (!finished_) {
+    prepare_next(); // e.g. a queued transaction the session started after an RSET
+    offer_next();
+  }
   flush_output();
 }
 
@@ -164,7 +168,21 @@ void SmtpConnection::on_ready() {
   while (true) {
     if (quit_requested_ || context_.stopping ||
         messages_sent_ >= site_->settings().max_messages_per_connection) {
+      return_ahead();
       session_->quit();
+      return;
+    }
+    if (!ahead_.empty()) { // taken ahead, not yet in the session: it is the current batch now
+      AheadBatch batch = std::move(ahead_.front());
+      ahead_.pop_front();
+      current_ = std::move(batch.jobs);
+      idle_ = false;
+      if (batch.state == AheadState::ready) {
+        send_current();
+        return;
+      }
+      current_render_ = batch.render; // still rendering: on_rendered sends it
+      arm_timer();
       return;
     }
     current_ = site_->take_batch(pool_address_.get());
@@ -180,7 +198,10 @@ void SmtpConnection::on_ready() {
       return;
     }
     if (context_.renderers) {
-      render_current();
+      // Rendering and DKIM signing (an RSA signature costs ~0.2 ms) run on the render queue; the
+      // connection waits in its ready state, its timer armed, and sends when the result is back.
+      current_render_ = start_render(current_.front());
+      arm_timer();
       return;
     }
     DeliveryJob& job = current_.front();
@@ -190,22 +211,45 @@ void SmtpConnection::on_ready() {
   }
 }
 
-void SmtpConnection::render_current() {
-  // Rendering and DKIM signing (an RSA signature costs ~0.2 ms) run on the render threads; the
-  // connection waits in its ready state, its timer armed, and sends when the result is back.
-  const DeliveryJob& job = current_.front();
-  arm_timer();
-  context_.renderers->post([self = shared_from_this(), campaign = job.message,
+std::uint64_t SmtpConnection::start_render(const DeliveryJob& job) {
+  const std::uint64_t id = ++render_serial_;
+  context_.renderers->post([self = shared_from_this(), id, campaign = job.message,
                             seq = job.recipient.seq, vars = job.recipient.vars_json] {
     auto result = personalise_message(*campaign, seq, vars);
-    asio::post(self->context_.io, [self, result = std::move(result)]() mutable {
-      if (self->finished_) // the job's outcome was recorded when the connection ended
-        return;
-      if (!self->use_rendering(std::move(result)))
-        self->on_ready();     // that recipient bounced: the next job, or idle
-      self->process_events(); // see wake(): send() may finish a transaction at once
+    asio::post(self->context_.io, [self, id, result = std::move(result)]() mutable {
+      self->on_rendered(id, std::move(result));
     });
   });
+  return id;
+}
+
+void SmtpConnection::on_rendered(std::uint64_t id,
+                                 Result<std::shared_ptr<const PreparedMessage>> rendered) {
+  if (finished_) // the job's outcome was recorded when the connection ended
+    return;
+  for (auto batch = ahead_.begin(); batch != ahead_.end(); ++batch) {
+    if (batch->state != AheadState::rendering || batch->render != id)
+      continue;
+    if (!rendered) {
+      const DeliveryJob& job = batch->jobs.front();
+      spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
+                   job.recipient.address, rendered.error().message);
+      context_.record(
+          merge_field_outcome(job, rendered.error().message, DeliveryContext::now_ms()));
+      ahead_.erase(batch);
+    } else {
+      batch->jobs.front().message = std::move(rendered.value());
+      batch->state = AheadState::ready;
+    }
+    process_events(); // offers it to the session (or takes another after a bounce)
+    return;
+  }
+  if (id != current_render_)
+    return; // cannot happen: a render's batch stays in ahead_ or current_ until it ends
+  current_render_ = 0;
+  if (!use_rendering(std::move(rendered)))
+    on_ready();     // that recipient bounced: the next job, or idle
+  process_events(); // see wake(): send() may finish a transaction at once
 }
 
 bool SmtpConnection::use_rendering(Result<std::shared_ptr<const PreparedMessage>> rendered) {
@@ -237,6 +281,66 @@ void SmtpConnection::send_current() {
   arm_timer();
 }
 
+void SmtpConnection::prepare_next() {
+  if (current_.empty() || !session_->capabilities().pipelining ||
+      session_->state() != SmtpClientState::in_transaction || quit_requested_ || context_.stopping)
+    return;
+  if (!ahead_.empty())
+    return; // refilled in groups: renders queued together finish together, and then go out
+            // together (each envelope behind the previous body)
+  while (ahead_.size() < kBatchesAhead &&
+         messages_sent_ + 1 + ahead_.size() < site_->settings().max_messages_per_connection) {
+    AheadBatch batch;
+    batch.jobs = site_->take_batch(pool_address_.get());
+    if (batch.jobs.empty())
+      return;
+    if (batch.jobs.front().message->merge_template) {
+      if (context_.renderers) {
+        batch.state = AheadState::rendering;
+        batch.render = start_render(batch.jobs.front());
+        ahead_.push_back(std::move(batch));
+        continue;
+      }
+      const DeliveryJob& job = batch.jobs.front();
+      auto rendered = personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json);
+      if (!rendered) {
+        context_.record(
+            merge_field_outcome(job, rendered.error().message, DeliveryContext::now_ms()));
+        continue;
+      }
+      batch.jobs.front().message = std::move(rendered.value());
+    }
+    batch.state = AheadState::ready;
+    ahead_.push_back(std::move(batch));
+  }
+}
+
+void SmtpConnection::offer_next() {
+  if (ahead_.empty() || ahead_.front().state != AheadState::ready || !session_->can_queue())
+    return;
+  const std::vector<DeliveryJob>& jobs = ahead_.front().jobs;
+  const PreparedMessage& message = *jobs.front().message;
+  protocol::SmtpTransaction t;
+  t.mail_from = envelope_sender(message, jobs.front().recipient.seq);
+  t.data = message.data;
+  t.eight_bit = message.traits.eight_bit;
+  t.smtputf8 = message.traits.utf8_headers;
+  t.recipients.reserve(jobs.size());
+  for (const DeliveryJob& job : jobs)
+    t.recipients.push_back(job.recipient.address);
+  session_->send(std::move(t));
+  ahead_.front().state = AheadState::in_session;
+}
+
+void SmtpConnection::return_ahead() {
+  const std::int64_t now = DeliveryContext::now_ms();
+  for (const AheadBatch& batch : ahead_) {
+    for (const DeliveryJob& job : batch.jobs)
+      context_.record(returned_outcome(job, now));
+  }
+  ahead_.clear();
+}
+
 void SmtpConnection::wake() {
   if (!idle_ || finished_)
     return;
@@ -265,6 +369,11 @@ void SmtpConnection::on_transaction_done(const protocol::TransactionResult& resu
   ++(tls_ ? metrics.transactions_tls : metrics.transactions_plain);
   metrics.transaction_duration.observe(std::chrono::steady_clock::now() - transaction_started_);
   record_results(result);
+  if (!ahead_.empty() && ahead_.front().state == AheadState::in_session) {
+    current_ = std::move(ahead_.front().jobs); // the session went on with it
+    ahead_.pop_front();
+    transaction_started_ = std::chrono::steady_clock::now();
+  }
 }
 
 void SmtpConnection::record_results(const protocol::TransactionResult& result) {
@@ -314,6 +423,16 @@ void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
       synthesized.recipients.push_back({event.failure, event.stage});
     record_results(synthesized);
   }
+  if (!ahead_.empty() && ahead_.front().state == AheadState::in_session) {
+    current_ = std::move(ahead_.front().jobs); // queued in the session: it has its result
+    ahead_.pop_front();
+    protocol::TransactionResult queued =
+        event.queued_result.value_or(protocol::TransactionResult{});
+    for (std::size_t i = queued.recipients.size(); i < current_.size(); ++i)
+      queued.recipients.push_back({event.failure, protocol::SmtpStage::mail});
+    record_results(queued);
+  }
+  return_ahead(); // taken ahead but never sent: not an attempt
   close_socket();
   if (!ever_ready_) {
     ++context_.metrics.connections_failed;
@@ -453,6 +572,7 @@ void SmtpConnection::abort() {
   for (const DeliveryJob& job : current_)
     context_.record(returned_outcome(job, now));
   current_.clear();
+  return_ahead();
   close_socket();
   finish();
 }

@@ -13,6 +13,8 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,11 +50,20 @@ private:
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void process_events();
   void on_ready();
-  // current_ holds one recipient of a templated campaign: render it on a render thread, then send.
-  void render_current();
+  // Renders job (one recipient of a templated campaign) on the render queue; on_rendered gets the
+  // result with the returned id.
+  std::uint64_t start_render(const DeliveryJob& job);
+  void on_rendered(std::uint64_t id, Result<std::shared_ptr<const PreparedMessage>> rendered);
   // Sends the rendering (true), or records the recipient as bounced and clears current_ (false).
   bool use_rendering(Result<std::shared_ptr<const PreparedMessage>> rendered);
   void send_current();
+  // With PIPELINING, while current_ is in flight: takes the next batches (kBatchesAhead) and
+  // renders them, then hands the first to the session, which writes its envelope right behind
+  // current_'s body (one write and one round trip per message instead of two). Two ahead, so that
+  // with a long render queue the one after current_ is usually rendered when current_'s 354 comes.
+  void prepare_next();
+  void offer_next();
+  void return_ahead(); // batches taken ahead and never sent: back to the spool, not an attempt
   void on_transaction_done(const protocol::TransactionResult& result);
   void on_failed(const protocol::SmtpEvent& event);
   void start_tls();
@@ -76,7 +87,19 @@ private:
   std::array<char, 16384> read_buffer_{};
   std::vector<protocol::SmtpOutput> writing_;
   std::vector<protocol::SmtpOutput> pending_output_;
-  std::vector<DeliveryJob> current_;       // jobs of the transaction in progress
+  std::vector<DeliveryJob> current_; // jobs of the transaction in progress
+  // Batches behind current_, in order: being rendered, rendered, or (the first only) handed to the
+  // session, which has it queued.
+  enum class AheadState : std::uint8_t { rendering, ready, in_session };
+  struct AheadBatch {
+    std::vector<DeliveryJob> jobs;
+    AheadState state = AheadState::ready;
+    std::uint64_t render = 0; // its render's id while rendering
+  };
+  static constexpr std::size_t kBatchesAhead = 2;
+  std::deque<AheadBatch> ahead_;
+  std::uint64_t render_serial_ = 0;        // the last render's id
+  std::uint64_t current_render_ = 0;       // the render current_ waits for (0 = none)
   std::shared_ptr<SourceIp> pool_address_; // bound [pool] address, if the site has a pool
   protocol::SmtpReply last_failure_;
   std::string last_failure_where_;

@@ -261,6 +261,13 @@ void SmtpClientSession::on_rset_reply(const SmtpReply& reply) {
 
 void SmtpClientSession::become_ready() {
   state_ = SmtpClientState::ready;
+  if (queued_) { // queued but not sent early (refused before sending, or after an RSET)
+    SmtpTransaction next = std::move(*queued_);
+    queued_.reset();
+    queued_written_ = false;
+    start_transaction(std::move(next));
+    return;
+  }
   events_.push_back(event_of(SmtpEventKind::ready));
 }
 
@@ -289,6 +296,15 @@ void SmtpClientSession::fail(const SmtpReply& failure, SmtpStage stage) {
     event.result = recipients_.take_result();
     transaction_.reset();
   }
+  if (queued_) { // never started, or its commands went out after the "." and got no reply
+    SmtpRecipientLedger queued;
+    queued.reset(queued_->recipients.size());
+    queued.finish_unresolved(failure, SmtpStage::mail);
+    event.queued_result = queued.take_result();
+    queued_.reset();
+    queued_written_ = false;
+  }
+  body_sent_ = false;
   state_ = SmtpClientState::failed;
   expected_.clear();
   drop_stale_ready_events();

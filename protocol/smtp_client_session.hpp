@@ -2,7 +2,9 @@
 // feeds it server bytes and connection events, it answers with bytes to write and events (ready,
 // start TLS now, a transaction's per-recipient results, failure, closed). Greeting → EHLO (HELO
 // fallback on 5xx) → optional STARTTLS and a second EHLO → transactions (MAIL/RCPT/DATA pipelined
-// when advertised, RSET after a failed transaction) → QUIT. Must never: touch sockets or clocks,
+// when advertised, RSET after a failed transaction; with PIPELINING the next transaction may be
+// queued behind the current one, and its MAIL/RCPT/DATA then follow the current body's "." in the
+// same group, RFC 2920 §3.1) → QUIT. Must never: touch sockets or clocks,
 // throw on anything a server sends, send a message body when no recipient was accepted, or lose a
 // recipient: every recipient of a transaction gets exactly one final reply (a real one or a
 // synthesized 4xx when the connection fails).
@@ -52,8 +54,11 @@ enum class SmtpEventKind : std::uint8_t {
 struct SmtpEvent {
   SmtpEventKind kind = SmtpEventKind::ready;
   std::optional<TransactionResult> result; // transaction_done, or failed mid-transaction
-  SmtpReply failure;                       // failed: the server's reply or a synthesized one
-  SmtpStage stage = SmtpStage::connect;    // failed: where it failed
+  // failed: the result of the transaction queued behind the current one (send() while one was in
+  // progress), which can no longer be sent either.
+  std::optional<TransactionResult> queued_result;
+  SmtpReply failure;                    // failed: the server's reply or a synthesized one
+  SmtpStage stage = SmtpStage::connect; // failed: where it failed
 };
 
 // A piece of output: either bytes owned by the piece or a shared message body (sent without a
@@ -91,8 +96,15 @@ public:
   void on_connection_lost(std::string why); // EOF/reset/timeout → failed; pending transaction gets
                                             // synthesized 4.4.2 replies (after "." was sent too:
                                             // delivery is then unknown and must be retried)
-  // Precondition: state() == ready. Queues MAIL/RCPT/DATA (pipelined if advertised).
+  // Precondition: state() == ready, or can_queue(). From ready it writes MAIL/RCPT/DATA
+  // (pipelined if advertised). Queued, the transaction starts when the current one ends without a
+  // ready event in between: its commands follow the current body's "." in the same write (or go
+  // out at once when the "." already went out) if nothing refuses it before sending (SIZE,
+  // SMTPUTF8, an unsendable address); otherwise it starts normally once the current one is over.
+  // Its transaction_done event comes after the current one's.
   void send(SmtpTransaction transaction);
+  // A transaction can be queued: PIPELINING, one pipelined transaction in progress, none queued.
+  bool can_queue() const;
   // Sends QUIT (from ready) or fails fast from any other state.
   void quit();
 
@@ -137,9 +149,11 @@ private:
 
   // smtp_client_session_transaction.cpp: MAIL / RCPT / DATA / "."
   void refuse_unready(const SmtpTransaction& transaction);
-  std::optional<SmtpReply> refusal_before_sending() const;
-  void send_mail_from();
-  void send_rcpt(std::size_t index);
+  std::optional<SmtpReply> refusal_before_sending(const SmtpTransaction& t) const;
+  void start_transaction(SmtpTransaction transaction);
+  void write_queued();
+  void send_mail_from(const SmtpTransaction& t);
+  void send_rcpt(const SmtpTransaction& t, std::size_t index);
   void send_next_rcpt_or_data();
   void send_body();
   void on_transaction_reply(const ExpectedReply& expected, const SmtpReply& reply);
@@ -167,6 +181,11 @@ private:
   bool pipelined_ = false; // this transaction's commands went out as one group
   bool mail_accepted_ = false;
   std::size_t next_rcpt_ = 0; // without PIPELINING: next recipient to send RCPT for
+  // The transaction queued behind the current one; written = its commands went out after the
+  // current body (its replies follow the "." reply).
+  std::optional<SmtpTransaction> queued_;
+  bool queued_written_ = false;
+  bool body_sent_ = false; // the current transaction's body and "." went out
 };
 
 } // namespace volley::protocol

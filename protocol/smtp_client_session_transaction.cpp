@@ -27,13 +27,30 @@ SmtpReply unsendable_address_reply(std::string_view role) {
 } // namespace
 
 void SmtpClientSession::send(SmtpTransaction transaction) {
-  if (state_ != SmtpClientState::ready) {
+  if (state_ == SmtpClientState::ready) {
+    start_transaction(std::move(transaction));
+    return;
+  }
+  if (!can_queue()) {
     refuse_unready(transaction);
     return;
   }
+  queued_ = std::move(transaction);
+  queued_written_ = false;
+  if (body_sent_)
+    write_queued(); // the "." already went out: the group is just these commands
+}
+
+bool SmtpClientSession::can_queue() const {
+  return state_ == SmtpClientState::in_transaction && capabilities_.pipelining && pipelined_ &&
+         !queued_;
+}
+
+void SmtpClientSession::start_transaction(SmtpTransaction transaction) {
   recipients_.reset(transaction.recipients.size());
   transaction_ = std::move(transaction);
-  if (const std::optional<SmtpReply> refusal = refusal_before_sending()) {
+  body_sent_ = false;
+  if (const std::optional<SmtpReply> refusal = refusal_before_sending(*transaction_)) {
     recipients_.finish_unresolved(*refusal, SmtpStage::mail);
     finish_transaction(false);
     return;
@@ -51,15 +68,34 @@ void SmtpClientSession::send(SmtpTransaction transaction) {
   pipelined_ = capabilities_.pipelining;
   mail_accepted_ = false;
   next_rcpt_ = 0;
-  send_mail_from();
+  send_mail_from(*transaction_);
   if (!pipelined_)
     return;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     if (!recipients_.is_final(i))
-      send_rcpt(i);
+      send_rcpt(*transaction_, i);
   }
   command("DATA");
   expect(SmtpStage::data);
+}
+
+// The queued transaction's MAIL/RCPT/DATA right behind the current "." (RFC 2920 §3.1: message
+// content may start a group). Only a transaction nothing would refuse before sending goes early:
+// a refusal is reported when the transaction starts, so that results keep their order.
+void SmtpClientSession::write_queued() {
+  const SmtpTransaction& t = *queued_;
+  if (refusal_before_sending(t))
+    return;
+  for (const std::string& address : t.recipients) {
+    if (!sendable_address(address))
+      return;
+  }
+  send_mail_from(t);
+  for (std::size_t i = 0; i < t.recipients.size(); ++i)
+    send_rcpt(t, i);
+  command("DATA");
+  expect(SmtpStage::data);
+  queued_written_ = true;
 }
 
 // send() outside the ready state is an engine bug; the recipients still get a transient reply.
@@ -75,8 +111,7 @@ void SmtpClientSession::refuse_unready(const SmtpTransaction& transaction) {
   events_.push_back(std::move(event));
 }
 
-std::optional<SmtpReply> SmtpClientSession::refusal_before_sending() const {
-  const SmtpTransaction& t = *transaction_;
+std::optional<SmtpReply> SmtpClientSession::refusal_before_sending(const SmtpTransaction& t) const {
   if (!t.data)
     return SmtpReply::synthesized(451, "4.3.0",
                                   "transaction without message data (engine bug); the message "
@@ -95,8 +130,7 @@ std::optional<SmtpReply> SmtpClientSession::refusal_before_sending() const {
   return std::nullopt;
 }
 
-void SmtpClientSession::send_mail_from() {
-  const SmtpTransaction& t = *transaction_;
+void SmtpClientSession::send_mail_from(const SmtpTransaction& t) {
   std::string line;
   line.reserve(t.mail_from.size() + 64);
   line.append("MAIL FROM:<").append(t.mail_from).append(">");
@@ -110,8 +144,8 @@ void SmtpClientSession::send_mail_from() {
   expect(SmtpStage::mail);
 }
 
-void SmtpClientSession::send_rcpt(std::size_t index) {
-  const std::string& address = transaction_->recipients[index];
+void SmtpClientSession::send_rcpt(const SmtpTransaction& t, std::size_t index) {
+  const std::string& address = t.recipients[index];
   if (output_.empty() || output_.back().shared)
     output_.emplace_back();
   output_.back().owned.append("RCPT TO:<").append(address).append(">\r\n");
@@ -124,7 +158,7 @@ void SmtpClientSession::send_next_rcpt_or_data() {
   while (next_rcpt_ < count && recipients_.is_final(next_rcpt_))
     ++next_rcpt_;
   if (next_rcpt_ < count) {
-    send_rcpt(next_rcpt_++);
+    send_rcpt(*transaction_, next_rcpt_++);
     return;
   }
   if (recipients_.accepted_count() == 0) {
@@ -143,6 +177,9 @@ void SmtpClientSession::send_body() {
   const bool ends_in_crlf = data->empty() || data->ends_with("\r\n");
   write(ends_in_crlf ? ".\r\n" : "\r\n.\r\n");
   expect(SmtpStage::dot);
+  body_sent_ = true;
+  if (queued_)
+    write_queued();
 }
 
 void SmtpClientSession::on_transaction_reply(const ExpectedReply& expected,
@@ -221,7 +258,21 @@ void SmtpClientSession::finish_transaction(bool needs_rset) {
   event.result = recipients_.take_result();
   events_.push_back(std::move(event));
   transaction_.reset();
+  body_sent_ = false;
   ++transactions_done_;
+  if (queued_written_) {
+    // Its commands followed the "." (so this ended with the "." reply, needing no RSET): its
+    // replies are next in line.
+    queued_written_ = false;
+    recipients_.reset(queued_->recipients.size());
+    transaction_ = std::move(queued_);
+    queued_.reset();
+    state_ = SmtpClientState::in_transaction;
+    pipelined_ = true;
+    mail_accepted_ = false;
+    next_rcpt_ = 0;
+    return;
+  }
   if (needs_rset) {
     state_ = SmtpClientState::rset;
     command("RSET");

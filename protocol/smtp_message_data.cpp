@@ -82,6 +82,31 @@ std::string normalise_line_ends(std::string_view raw_message) {
   return out;
 }
 
+namespace {
+
+// CR bytes counted eight at a time: XOR turns each CR into a zero lane, and the exact per-lane
+// zero test sets 0x80 in those lanes only (nothing carries between lanes).
+std::size_t count_carriage_returns(std::string_view text) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  constexpr std::uint64_t lows = 0x7F7F7F7F7F7F7F7FULL;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    const std::uint64_t x = word ^ (ones * '\r');
+    // Exact per lane: 0x80 where the lane is zero (no borrow between lanes, unlike x - ones).
+    const std::uint64_t zero_lanes = ~(((x & lows) + lows) | x) & highs;
+    count += static_cast<std::size_t>(__builtin_popcountll(zero_lanes));
+  }
+  for (; i < text.size(); ++i)
+    count += text[i] == '\r' ? 1 : 0;
+  return count;
+}
+
+} // namespace
+
 bool has_crlf_line_ends(std::string_view raw_message) {
   if (!raw_message.ends_with("\r\n"))
     return false;
@@ -97,8 +122,7 @@ bool has_crlf_line_ends(std::string_view raw_message) {
     ++lf_count;
     pos = at + 1;
   }
-  return static_cast<std::size_t>(std::count(raw_message.begin(), raw_message.end(), '\r')) ==
-         lf_count;
+  return count_carriage_returns(raw_message) == lf_count;
 }
 
 MessageTraits message_traits(std::string_view raw_message) {

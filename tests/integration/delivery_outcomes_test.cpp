@@ -64,6 +64,24 @@ TEST(DeliveryOutcomes, PermanentRepliesBounceWithTheServersReply) {
   });
 }
 
+// One recipient per transaction over two connections to a PIPELINING server: each connection queues
+// the next transaction behind the current one (its envelope follows the body's dot in one write),
+// so the replies of two transactions arrive together. A 5xx after the dot, or to a RCPT, must still
+// land on exactly the recipient it answers: the marked ones bounce, the others arrive once each.
+TEST(DeliveryOutcomes, PipelinedTransactionsKeepEachReplyWithItsRecipient) {
+  run_scenarios(
+      {
+          bouncing("pipedot", "dot:554:rcpt~bad", "dot:554", 4, "bad",
+                   {"soft", "5.7.1", 554, "", "554 5.7.1 Transaction failed (volley-sink fault)"},
+                   5),
+          bouncing("pipercpt", "rcpt:550:rcpt~bad", "rcpt:550", 5, "bad",
+                   {"hard", "5.1.1", 550, "user_unknown",
+                    "550 5.1.1 Mailbox unavailable: user unknown (volley-sink fault)"},
+                   4),
+      },
+      "max_recipients_per_transaction = 1\nmax_connections_per_site = 2\n");
+}
+
 // [spool] expires_after = 3s and a server that always answers 451 (to every RCPT, or already in its
 // greeting): every recipient ends expired with a soft bounce record carrying the last reply.
 TEST(DeliveryOutcomes, RecipientsExpireWithSoftBouncesWhileTheServerDefers) {
