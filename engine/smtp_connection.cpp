@@ -19,6 +19,24 @@ using protocol::SmtpClientState;
 using protocol::SmtpEventKind;
 using protocol::SmtpReply;
 
+namespace {
+
+// One transaction for a batch: the (rendered) message of its first job, every job's recipient.
+protocol::SmtpTransaction transaction_of(const std::vector<DeliveryJob>& jobs) {
+  const PreparedMessage& message = *jobs.front().message;
+  protocol::SmtpTransaction t;
+  t.mail_from = envelope_sender(message, jobs.front().recipient.seq);
+  t.data = message.data;
+  t.eight_bit = message.traits.eight_bit;
+  t.smtputf8 = message.traits.utf8_headers;
+  t.recipients.reserve(jobs.size());
+  for (const DeliveryJob& job : jobs)
+    t.recipients.push_back(job.recipient.address);
+  return t;
+}
+
+} // namespace
+
 SmtpConnection::SmtpConnection(DeliveryContext& context, std::shared_ptr<SiteQueue> site,
                                std::size_t endpoint_index)
     : context_(context), site_(std::move(site)),
@@ -267,16 +285,7 @@ bool SmtpConnection::use_rendering(Result<std::shared_ptr<const PreparedMessage>
 }
 
 void SmtpConnection::send_current() {
-  const PreparedMessage& message = *current_.front().message;
-  protocol::SmtpTransaction t;
-  t.mail_from = envelope_sender(message, current_.front().recipient.seq);
-  t.data = message.data;
-  t.eight_bit = message.traits.eight_bit;
-  t.smtputf8 = message.traits.utf8_headers;
-  t.recipients.reserve(current_.size());
-  for (const DeliveryJob& job : current_)
-    t.recipients.push_back(job.recipient.address);
-  session_->send(std::move(t));
+  session_->send(transaction_of(current_));
   transaction_started_ = std::chrono::steady_clock::now();
   arm_timer();
 }
@@ -318,17 +327,7 @@ void SmtpConnection::prepare_next() {
 void SmtpConnection::offer_next() {
   if (ahead_.empty() || ahead_.front().state != AheadState::ready || !session_->can_queue())
     return;
-  const std::vector<DeliveryJob>& jobs = ahead_.front().jobs;
-  const PreparedMessage& message = *jobs.front().message;
-  protocol::SmtpTransaction t;
-  t.mail_from = envelope_sender(message, jobs.front().recipient.seq);
-  t.data = message.data;
-  t.eight_bit = message.traits.eight_bit;
-  t.smtputf8 = message.traits.utf8_headers;
-  t.recipients.reserve(jobs.size());
-  for (const DeliveryJob& job : jobs)
-    t.recipients.push_back(job.recipient.address);
-  session_->send(std::move(t));
+  session_->send(transaction_of(ahead_.front().jobs));
   ahead_.front().state = AheadState::in_session;
 }
 

@@ -29,6 +29,17 @@ std::vector<SmtpEvent> events_of(ClientConversation& c) {
   return c.events();
 }
 
+// Ready, A (to a@) sent, then B queued behind it; returns what B's send() wrote at once.
+std::string a_sent_then_b_queued(ClientConversation& c,
+                                 SmtpTransaction b = transaction({"b@example.test"})) {
+  c.make_ready();
+  c.session.send(transaction({"a@example.test"}));
+  EXPECT_EQ(c.output(), kEnvelopeA);
+  EXPECT_TRUE(c.session.can_queue());
+  c.session.send(std::move(b));
+  return c.output();
+}
+
 TEST(SmtpClientQueuedTransaction, QueuedEnvelopeFollowsTheDotInTheSameWrite) {
   ClientConversation c;
   c.make_ready();
@@ -72,10 +83,7 @@ TEST(SmtpClientQueuedTransaction, QueuedAfterTheDotGoesOutAtOnce) {
 // A rejected "." ends A (no RSET is needed after the end of data); B's replies are its own.
 TEST(SmtpClientQueuedTransaction, RejectedDotThenQueuedRecipientRejected) {
   ClientConversation c;
-  c.make_ready();
-  c.session.send(transaction({"a@example.test"}));
-  c.output();
-  c.session.send(transaction({"b@example.test"}));
+  EXPECT_EQ(a_sent_then_b_queued(c), ""); // B waits for A's body
   c.server(kAccepted);
   EXPECT_EQ(c.server("554 5.7.1 A rejected\r\n250 2.1.0 ok\r\n550 5.1.1 no b\r\n554 5.5.1 no "
                      "valid recipients\r\n"),
@@ -94,10 +102,7 @@ TEST(SmtpClientQueuedTransaction, RejectedDotThenQueuedRecipientRejected) {
 // once the RSET is answered, with no ready event in between.
 TEST(SmtpClientQueuedTransaction, QueuedBehindAFailedTransactionStartsAfterRset) {
   ClientConversation c;
-  c.make_ready();
-  c.session.send(transaction({"a@example.test"}));
-  c.output();
-  c.session.send(transaction({"b@example.test"}));
+  EXPECT_EQ(a_sent_then_b_queued(c), ""); // B waits for A's body
   EXPECT_EQ(c.server("250 2.1.0 ok\r\n250 2.1.5 ok\r\n451 4.3.0 try later\r\n"), "RSET\r\n");
   EXPECT_EQ(c.kinds(), Kinds{SmtpEventKind::transaction_done});
   EXPECT_EQ(c.server("250 2.0.0 reset\r\n"), kEnvelopeB);
@@ -110,10 +115,7 @@ TEST(SmtpClientQueuedTransaction, QueuedBehindAFailedTransactionStartsAfterRset)
 // Too big for SIZE: not sent early; refused (in order, after A's result) when it would start.
 TEST(SmtpClientQueuedTransaction, QueuedRefusalComesAfterTheCurrentResult) {
   ClientConversation c;
-  c.make_ready();
-  c.session.send(transaction({"a@example.test"}));
-  c.output();
-  c.session.send(transaction({"b@example.test"}, std::string(200000, 'x') + "\r\n"));
+  a_sent_then_b_queued(c, transaction({"b@example.test"}, std::string(200000, 'x') + "\r\n"));
   EXPECT_EQ(c.server(kAccepted), std::string(kBody) + ".\r\n"); // no envelope for B
   EXPECT_EQ(c.server("250 2.0.0 A\r\n"), "");
   std::vector<SmtpEvent> events = events_of(c);
@@ -127,10 +129,7 @@ TEST(SmtpClientQueuedTransaction, QueuedRefusalComesAfterTheCurrentResult) {
 // The connection drops after B's envelope went out: A and B both get the transient failure.
 TEST(SmtpClientQueuedTransaction, ConnectionLossGivesTheQueuedRecipientsAResult) {
   ClientConversation c;
-  c.make_ready();
-  c.session.send(transaction({"a@example.test"}));
-  c.output();
-  c.session.send(transaction({"b@example.test", "c@example.test"}));
+  a_sent_then_b_queued(c, transaction({"b@example.test", "c@example.test"}));
   c.server(kAccepted);
   c.session.on_connection_lost("reset by peer");
   const SmtpEvent event = failed(c);
@@ -146,10 +145,7 @@ TEST(SmtpClientQueuedTransaction, ConnectionLossGivesTheQueuedRecipientsAResult)
 // 421 in answer to the queued MAIL: A is delivered, B is deferred with the server's reply.
 TEST(SmtpClientQueuedTransaction, ServerClosingAtTheQueuedMailFailsOnlyTheQueuedOne) {
   ClientConversation c;
-  c.make_ready();
-  c.session.send(transaction({"a@example.test"}));
-  c.output();
-  c.session.send(transaction({"b@example.test"}));
+  EXPECT_EQ(a_sent_then_b_queued(c), ""); // B waits for A's body
   c.server(kAccepted);
   c.server("250 2.0.0 A\r\n421 4.7.0 closing\r\n");
   std::vector<SmtpEvent> events = events_of(c);
