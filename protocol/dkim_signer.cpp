@@ -200,7 +200,7 @@ Result<std::string> sign_headers(const DkimSignerConfig& config, std::string_vie
                       "DKIM: the message has no From: header field; it cannot be signed");
   const std::vector<std::string_view> list = header_list(config, header_block, section);
   std::string signed_data;
-  signed_data.reserve(header_block.size() + 512);
+  signed_data.reserve(section.body_begin + 512); // the header fields only, not the body
   append_signed_fields(config, header_block, section, list, signed_data);
   std::string header;
   header.reserve(800);

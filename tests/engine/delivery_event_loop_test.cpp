@@ -1,6 +1,6 @@
 // RenderQueue and run_delivery_event_loop: every posted task runs exactly once (on a render thread
 // or on the thread calling run_one); tasks not started are dropped by the destructor, running ones
-// finish; the event loop runs handlers on its thread, one queued render between rounds of events
+// finish; the event loop runs handlers on its thread, queued renders between rounds of events
 // (so a queue without render threads still drains), and returns once the io_context stops.
 #include <gtest/gtest.h>
 
