@@ -117,6 +117,7 @@ void DeliveryScheduler::claim() {
                      boost::asio::post(io_, [this, want, claimed = std::move(claimed)]() mutable {
                        claim_pending_ = false;
                        bool full = claimed.size() == want;
+                       nothing_due_ = !full;
                        on_claimed(std::move(claimed));
                        if (full)
                          claim();
@@ -188,7 +189,7 @@ void DeliveryScheduler::on_outcome(queue::DeliveryOutcome outcome) {
   if (jobs_in_memory_ > 0)
     --jobs_in_memory_;
   metrics_.jobs_in_memory.store(jobs_in_memory_, std::memory_order_relaxed);
-  if (!claim_pending_ && !stopping_ &&
+  if (!claim_pending_ && !stopping_ && !nothing_due_ &&
       jobs_in_memory_ + context_.options.claim_batch <= context_.options.max_queued_in_memory) {
     claim();
   }

@@ -73,6 +73,9 @@ private:
   boost::asio::steady_timer grace_timer_;
   bool claim_pending_ = false;
   bool claim_scheduled_ = false;
+  // The last claim got fewer recipients than it asked for: nothing more is due now, so outcomes do
+  // not claim again (each claim is a spool write transaction with an fsync); the idle poll does.
+  bool nothing_due_ = false;
   std::size_t jobs_in_memory_ = 0;
   bool stopping_ = false;
   std::function<void()> on_stopped_;
