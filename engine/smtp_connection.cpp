@@ -549,6 +549,11 @@ void SmtpConnection::arm_timer() {
 void SmtpConnection::on_timeout() {
   if (finished_)
     return;
+  // The wait may have expired just before the timer was re-armed (an idle connection woken, a new
+  // command sent, in the same round of events): its handler then still runs, with no error, for
+  // a deadline that no longer applies. Only a deadline that has really passed counts.
+  if (timer_.expiry() > boost::asio::steady_timer::clock_type::now())
+    return;
   if (!session_) {  // still connecting
     close_socket(); // the connect handler reports the failure
     return;

@@ -160,7 +160,8 @@ TEST(Metrics, PrometheusTextAfterADeliveryIsValidAndExact) {
       static_cast<double>(sink_stats.at("recipients_delivered").as_int64());
   EXPECT_EQ(sink_delivered, kGood);
   EXPECT_EQ(series(s, "volley_delivery_outcomes_total{kind=\"delivered\"}"), sink_delivered);
-  EXPECT_EQ(series(s, "volley_delivery_outcomes_total{kind=\"deferred\"}"), kDeferred);
+  EXPECT_EQ(series(s, "volley_delivery_outcomes_total{kind=\"deferred\"}"), kDeferred)
+      << daemon.log();
   EXPECT_EQ(series(s, "volley_delivery_outcomes_total{kind=\"bounced\"}"), kBad);
   EXPECT_EQ(series(s, "volley_delivery_outcomes_total{kind=\"expired\"}"), 0);
   EXPECT_EQ(series(s, "volley_recipients_injected_total"), kGood + kBad);
