@@ -82,6 +82,14 @@ struct SlowDelivery {
   }
 };
 
+// The value of an unlabelled /metrics sample; -1 when it is missing.
+double metric_value(volley::tools::ControlClient& client, const std::string& name) {
+  auto metrics = client.request("GET", "/metrics");
+  const std::string key = "\n" + name + " ";
+  auto at = metrics ? metrics->body.find(key) : std::string::npos;
+  return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + key.size()));
+}
+
 TEST(DeliveryLifecycle, PauseStopsDeliveryAndResumeFinishesIt) {
   SlowDelivery world;
   auto client = world.daemon->client();
@@ -271,12 +279,7 @@ TEST(DeliveryLifecycle, DeliveringAFullyClaimedCampaignDoesNotClaimPerOutcome) {
   auto client = world.daemon->client();
   // Every spool write request, also a claim that found nothing (LMDB then writes no page, so it is
   // not in volley_spool_commits_total, but the spool thread still woke for it).
-  auto requests = [&] {
-    auto metrics = client.request("GET", "/metrics");
-    const std::string key = "\nvolley_spool_requests_committed_total ";
-    auto at = metrics ? metrics->body.find(key) : std::string::npos;
-    return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + key.size()));
-  };
+  auto requests = [&] { return metric_value(client, "volley_spool_requests_committed_total"); };
   const double before = requests();
   ASSERT_GE(before, 0.0);
   constexpr std::size_t kRecipients = 1500;
@@ -328,12 +331,7 @@ TEST(DeliveryLifecycle, IdleDaemonDoesNotSpin) {
 
   const pid_t pid = volleyd_pid(*world.daemon);
   ASSERT_GT(pid, 0);
-  auto commits = [&] {
-    auto metrics = client.request("GET", "/metrics");
-    const std::string key = "\nvolley_spool_commits_total ";
-    auto at = metrics ? metrics->body.find(key) : std::string::npos;
-    return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + key.size()));
-  };
+  auto commits = [&] { return metric_value(client, "volley_spool_commits_total"); };
   const double commits_before = commits();
   const double cpu_before = cpu_seconds(pid);
   const auto measured_from = Clock::now();
