@@ -12,7 +12,9 @@ namespace volley::engine {
 
 // Returns when `io` is stopped (or runs out of work). renders null = plain io_context::run().
 // With renders, a round is io.poll() (every ready handler; the reactor asked with a zero timeout),
-// then queued renders for up to a slice; only when neither had work does it block for an event.
+// then queued renders for up to a slice while more are queued than there are render threads (so
+// on a machine whose render threads keep up it only does I/O); only when neither had work does it
+// block for an event.
 void run_delivery_event_loop(boost::asio::io_context& io, RenderQueue* renders);
 
 } // namespace volley::engine

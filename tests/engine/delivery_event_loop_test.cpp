@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -100,6 +101,66 @@ TEST(DeliveryEventLoopTest, RunsQueuedRendersBetweenRoundsAndTheirResults) {
   EXPECT_EQ(results, 20);
   EXPECT_TRUE(all_on_loop_thread);
   EXPECT_EQ(renders.queued(), 0u);
+}
+
+// The loop renders only while renders back up (more queued than render threads): one task waiting
+// for a busy render thread is left to it; three are shared.
+TEST(DeliveryEventLoopTest, HelpsOnlyWhenMoreRendersWaitThanThereAreRenderThreads) {
+  asio::io_context io{1};
+  auto guard = asio::make_work_guard(io);
+  RenderQueue renders(1);
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> render_thread_busy{false};
+  renders.post([&, released] { // occupies the only render thread until released
+    render_thread_busy = true;
+    released.wait();
+  });
+  while (!render_thread_busy)
+    std::this_thread::yield();
+  int on_loop = 0; // only the loop thread touches these
+  int done = 0;
+  bool freed = false;
+  auto task = [&] {
+    const bool here = std::this_thread::get_id() == loop_thread;
+    asio::post(io, [&, here] {
+      on_loop += here ? 1 : 0;
+      if (on_loop > 0 && !freed) { // the loop helped: let the render thread take the last one
+        freed = true;
+        release.set_value();
+      }
+      if (++done == 4)
+        io.stop();
+    });
+  };
+  renders.post(task); // one waiting, one render thread: not the loop's to take
+  // Rounds pass meanwhile (the loop polls, looks at the queue, then waits for this timer).
+  asio::steady_timer later(io, std::chrono::milliseconds(20));
+  later.async_wait([&](auto) {
+    EXPECT_EQ(renders.queued(), 1u);
+    EXPECT_EQ(done, 0);
+    for (int i = 0; i < 3; ++i)
+      renders.post(task); // four waiting for one render thread: the loop helps
+  });
+  asio::steady_timer deadline(io, std::chrono::seconds(10)); // a loop that never helps
+  deadline.async_wait([&](const boost::system::error_code& ec) {
+    if (ec)
+      return;
+    ADD_FAILURE() << "the loop never took a render; " << done << " of 4 done";
+    if (!freed) {
+      freed = true;
+      release.set_value();
+    }
+    io.stop();
+  });
+  run_delivery_event_loop(io, &renders);
+  deadline.cancel();
+  EXPECT_EQ(done, 4);
+  EXPECT_GE(on_loop, 1);
+  EXPECT_LE(on_loop, 3); // never the last one while the render thread has it to do
+  if (!freed)
+    release.set_value();
 }
 
 TEST(DeliveryEventLoopTest, WaitsForWorkFromOtherThreadsAndTimersThenReturnsWhenStopped) {
