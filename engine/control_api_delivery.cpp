@@ -24,7 +24,7 @@ void write_delivery_counters(PrometheusText& out, const DeliveryMetrics& m) {
              "deferral).");
   const std::pair<const char*, std::uint64_t> outcomes[] = {
       {"delivered", m.delivered.load()},   {"deferred", m.deferred.load()},
-      {"bounced", m.bounced_hard.load()},  {"expired", m.expired.load()},
+      {"bounced", m.bounced.load()},  {"expired", m.expired.load()},
       {"suppressed", m.suppressed.load()}, {"returned", m.returned.load()}};
   for (const auto& [kind, value] : outcomes)
     out.sample(value, {{"kind", kind}});

@@ -153,7 +153,7 @@ void ControlApi::sample_throughput(std::int64_t now) {
   if (!delivery_)
     return;
   throughput_.sample(now, ThroughputCounts{delivery_->delivered.load(), delivery_->deferred.load(),
-                                           delivery_->bounced_hard.load()});
+                                           delivery_->bounced.load()});
 }
 
 ControlResponse ControlApi::status() {

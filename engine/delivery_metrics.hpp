@@ -46,8 +46,8 @@ struct SiteStatus {
 };
 
 struct DeliveryMetrics {
-  // Outcomes; bounced_hard counts every bounce, hard and soft (see bounces for the kinds).
-  std::atomic<std::uint64_t> claimed{0}, delivered{0}, deferred{0}, bounced_hard{0}, expired{0},
+  // Outcomes; bounced counts every bounce, hard and soft (see bounces for the kinds).
+  std::atomic<std::uint64_t> claimed{0}, delivered{0}, deferred{0}, bounced{0}, expired{0},
       suppressed{0}, returned{0};
   // tls_sessions: STARTTLS handshakes completed. transactions = transactions_tls +
   // transactions_plain (completed SMTP transactions, by whether the session was encrypted).

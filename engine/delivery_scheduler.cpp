@@ -171,7 +171,7 @@ void DeliveryScheduler::on_outcome(queue::DeliveryOutcome outcome) {
     break;
   case queue::OutcomeKind::bounced_hard:
   case queue::OutcomeKind::bounced_soft:
-    ++metrics_.bounced_hard;
+    ++metrics_.bounced;
     if (outcome.bounce)
       metrics_.bounces.count(outcome.bounce->kind, outcome.bounce->reason);
     break;
