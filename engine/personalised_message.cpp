@@ -68,13 +68,8 @@ Result<std::shared_ptr<const PreparedMessage>> personalise_message(const Prepare
     }
     signature_fields = std::move(signature.fields);
   }
-  // Wire form in one buffer: the signature fields, then the message (both CRLF-ended lines).
-  auto data = std::make_shared<std::string>();
-  const std::size_t size = signature_fields.size() + text.size();
-  data->reserve(size + size / 32 + 4); // both appends fit: no reallocation
-  protocol::append_message_data(signature_fields, *data);
-  protocol::append_message_data(text, *data);
-  message->data = std::move(data);
+  message->data =
+      std::make_shared<const std::string>(protocol::prepare_message_data(signature_fields, text));
   return std::shared_ptr<const PreparedMessage>(std::move(message));
 }
 

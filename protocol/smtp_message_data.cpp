@@ -59,31 +59,6 @@ std::size_t expected_size(std::string_view raw_message) {
   return raw_message.size() + raw_message.size() / 32 + 2;
 }
 
-} // namespace
-
-std::string prepare_message_data(std::string_view raw_message) {
-  std::string out;
-  out.reserve(expected_size(raw_message));
-  append_crlf_lines(raw_message, true, out);
-  return out;
-}
-
-void append_message_data(std::string_view raw_message, std::string& out) {
-  out.reserve(out.size() + expected_size(raw_message));
-  append_crlf_lines(raw_message, true, out);
-}
-
-std::string normalise_line_ends(std::string_view raw_message) {
-  if (raw_message.empty())
-    return "\r\n";
-  std::string out;
-  out.reserve(expected_size(raw_message));
-  append_crlf_lines(raw_message, false, out);
-  return out;
-}
-
-namespace {
-
 // CR bytes counted eight at a time: XOR turns each CR into a zero lane, and the exact per-lane
 // zero test sets 0x80 in those lanes only (nothing carries between lanes).
 std::size_t count_carriage_returns(std::string_view text) {
@@ -106,6 +81,30 @@ std::size_t count_carriage_returns(std::string_view text) {
 }
 
 } // namespace
+
+std::string prepare_message_data(std::string_view raw_message) {
+  std::string out;
+  out.reserve(expected_size(raw_message));
+  append_crlf_lines(raw_message, true, out);
+  return out;
+}
+
+std::string prepare_message_data(std::string_view header_fields, std::string_view raw_message) {
+  std::string out;
+  out.reserve(expected_size(header_fields) + expected_size(raw_message));
+  append_crlf_lines(header_fields, true, out);
+  append_crlf_lines(raw_message, true, out);
+  return out;
+}
+
+std::string normalise_line_ends(std::string_view raw_message) {
+  if (raw_message.empty())
+    return "\r\n";
+  std::string out;
+  out.reserve(expected_size(raw_message));
+  append_crlf_lines(raw_message, false, out);
+  return out;
+}
 
 bool has_crlf_line_ends(std::string_view raw_message) {
   if (!raw_message.ends_with("\r\n"))

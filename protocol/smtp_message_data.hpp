@@ -10,8 +10,9 @@
 namespace volley::protocol {
 
 std::string prepare_message_data(std::string_view raw_message);
-// The same, appended to out (prepare_message_data(a + b) == both appended when a ends in CRLF).
-void append_message_data(std::string_view raw_message, std::string& out);
+// The wire form of header_fields + raw_message in one buffer, without joining them first:
+// header_fields is empty or ends in CRLF (e.g. DKIM-Signature fields put in front of a message).
+std::string prepare_message_data(std::string_view header_fields, std::string_view raw_message);
 
 // The same without dot-stuffing (the form DKIM signs): every line ends in CRLF, and so does the
 // text (an empty message becomes a single CRLF).
