@@ -25,7 +25,7 @@ void run_delivery_event_loop(boost::asio::io_context& io, RenderQueue* renders) 
     const auto slice_end = std::chrono::steady_clock::now() + kRenderSlice;
     // Only while signing is the bottleneck (more renders waiting than render threads): otherwise
     // the render threads keep up, and the delivery thread's time is better spent on I/O.
-    while (renders->queued() > renders->threads() && renders->run_one()) {
+    while (renders->run_one(renders->threads())) {
       rendered = true;
       if (std::chrono::steady_clock::now() >= slice_end)
         break;

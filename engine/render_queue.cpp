@@ -31,11 +31,11 @@ void RenderQueue::post(Task task) {
   ready_.notify_one();
 }
 
-bool RenderQueue::run_one() {
+bool RenderQueue::run_one(std::size_t leave) {
   Task task;
   {
     std::lock_guard lock(mutex_);
-    if (tasks_.empty() || stopping_)
+    if (tasks_.size() <= leave || stopping_)
       return false;
     task = std::move(tasks_.front());
     tasks_.pop_front();

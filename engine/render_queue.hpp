@@ -23,10 +23,11 @@ public:
   RenderQueue& operator=(const RenderQueue&) = delete;
 
   void post(Task task); // any thread
-  // Runs the oldest queued task on the calling thread; false when none is queued. The delivery
-  // thread calls it instead of sleeping: with DKIM the CPU is the limit, and a render done there
-  // costs no context switch, while the SMTP replies that arrive meanwhile are handled in one round.
-  bool run_one();
+  // Runs the oldest queued task on the calling thread when more than `leave` are queued (checked
+  // and taken under one lock); false otherwise. The delivery thread calls it with leave = threads()
+  // instead of sleeping: with DKIM the CPU is the limit, and a render done there costs no context
+  // switch, while the SMTP replies that arrive meanwhile are handled in one round.
+  bool run_one(std::size_t leave = 0);
   std::size_t queued() const;
   std::size_t threads() const { return threads_.size(); }
 

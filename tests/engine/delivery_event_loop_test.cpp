@@ -53,6 +53,8 @@ TEST(RenderQueueTest, WithoutThreadsOnlyRunOneRunsTasksInOrder) {
   for (int i = 0; i < 3; ++i)
     queue.post([&order, i] { order.push_back(i); });
   EXPECT_EQ(queue.queued(), 3u);
+  EXPECT_FALSE(queue.run_one(3)); // leaves three queued: nothing to take
+  EXPECT_EQ(queue.queued(), 3u);
   while (queue.run_one()) {
   }
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
