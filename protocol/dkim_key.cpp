@@ -170,22 +170,26 @@ std::string DkimKey::dns_txt_record() const {
   return record;
 }
 
+// Both algorithms sign the SHA-256 of the data: RSA inside a PKCS#1 v1.5 DigestInfo, Ed25519 as
+// the whole message of PureEdDSA (RFC 8463 §3), so it is computed once here.
 Result<std::string> DkimKey::sign(std::string_view signed_data) const {
-  if (algorithm_ == DkimAlgorithm::ed25519_sha256)
-    return sign_ed25519(signed_data);
-  std::array<unsigned char, 32> digest{};
+  Sha256 digest{};
   unsigned int digest_size = 0;
   if (EVP_Digest(signed_data.data(), signed_data.size(), digest.data(), &digest_size,
                  dkim_sha256_md(), nullptr) != 1)
     return make_error(error_code::internal, "DKIM sign: SHA-256 failed");
+  return algorithm_ == DkimAlgorithm::ed25519_sha256 ? sign_ed25519(digest) : sign_rsa(digest);
+}
+
+Result<std::string> DkimKey::sign_rsa(const Sha256& digest) const {
   PkeyCtxPtr ctx = contexts_->take();
   std::size_t signature_size = 0;
-  if (!ctx || EVP_PKEY_sign(ctx.get(), nullptr, &signature_size, digest.data(), digest_size) != 1)
+  if (!ctx || EVP_PKEY_sign(ctx.get(), nullptr, &signature_size, digest.data(), digest.size()) != 1)
     return make_error(error_code::internal, "DKIM sign: OpenSSL could not start signing: " +
                                                 take_openssl_error("unknown error"));
   std::string signature(signature_size, '\0');
   if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &signature_size,
-                    digest.data(), digest_size) != 1)
+                    digest.data(), digest.size()) != 1)
     return make_error(error_code::internal,
                       "DKIM sign: OpenSSL signing failed: " + take_openssl_error("unknown error"));
   contexts_->give_back(std::move(ctx));
@@ -193,22 +197,16 @@ Result<std::string> DkimKey::sign(std::string_view signed_data) const {
   return signature;
 }
 
-// RFC 8463: PureEdDSA over SHA-256(data), so the signature operation itself has no pre-hash.
-Result<std::string> DkimKey::sign_ed25519(std::string_view signed_data) const {
-  std::array<unsigned char, 32> digest{};
-  unsigned int digest_size = 0;
-  if (EVP_Digest(signed_data.data(), signed_data.size(), digest.data(), &digest_size,
-                 dkim_sha256_md(), nullptr) != 1)
-    return make_error(error_code::internal, "DKIM sign: SHA-256 failed");
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+Result<std::string> DkimKey::sign_ed25519(const Sha256& digest) const {
+  MdCtxPtr ctx(EVP_MD_CTX_new()); // PureEdDSA: no pre-hash inside the signature operation
   std::size_t signature_size = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &signature_size, digest.data(), digest_size) != 1)
+      EVP_DigestSign(ctx.get(), nullptr, &signature_size, digest.data(), digest.size()) != 1)
     return make_error(error_code::internal, "DKIM sign: OpenSSL could not start signing: " +
                                                 take_openssl_error("unknown error"));
   std::string signature(signature_size, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &signature_size,
-                     digest.data(), digest_size) != 1)
+                     digest.data(), digest.size()) != 1)
     return make_error(error_code::internal,
                       "DKIM sign: OpenSSL signing failed: " + take_openssl_error("unknown error"));
   signature.resize(signature_size);

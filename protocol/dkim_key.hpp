@@ -4,6 +4,7 @@
 // (encrypted keys are rejected), never logs or returns private key bytes except from generate.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,7 +48,9 @@ public:
 private:
   DkimKey(std::shared_ptr<EVP_PKEY> pkey, DkimAlgorithm algorithm, int bits);
 
-  Result<std::string> sign_ed25519(std::string_view signed_data) const;
+  using Sha256 = std::array<unsigned char, 32>;
+  Result<std::string> sign_rsa(const Sha256& digest) const;
+  Result<std::string> sign_ed25519(const Sha256& digest) const;
 
   std::shared_ptr<EVP_PKEY> pkey_;                // immutable after from_pem; shared by copies
   std::shared_ptr<DkimSigningContexts> contexts_; // RSA only; shared by copies
