@@ -35,6 +35,12 @@ protocol::SmtpTransaction transaction_of(const std::vector<DeliveryJob>& jobs) {
   return t;
 }
 
+// Personalises (and DKIM-signs) the one recipient of a templated campaign's batch, on this thread
+// (no render queue).
+Result<std::shared_ptr<const PreparedMessage>> render(const DeliveryJob& job) {
+  return personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json);
+}
+
 } // namespace
 
 SmtpConnection::SmtpConnection(DeliveryContext& context, std::shared_ptr<SiteQueue> site,
@@ -222,15 +228,14 @@ void SmtpConnection::on_ready() {
       arm_timer();
       return;
     }
-    DeliveryJob& job = current_.front();
-    if (use_rendering(
-            personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json)))
+    if (use_rendering(render(current_.front())))
       return;
   }
 }
 
 std::uint64_t SmtpConnection::start_render(const DeliveryJob& job) {
   const std::uint64_t id = ++render_serial_;
+  // Captures only what rendering reads (not the whole job): this runs for every message.
   context_.renderers->post([self = shared_from_this(), id, campaign = job.message,
                             seq = job.recipient.seq, vars = job.recipient.vars_json] {
     auto result = personalise_message(*campaign, seq, vars);
@@ -249,11 +254,7 @@ void SmtpConnection::on_rendered(std::uint64_t id,
     if (batch->state != AheadState::rendering || batch->render != id)
       continue;
     if (!rendered) {
-      const DeliveryJob& job = batch->jobs.front();
-      spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
-                   job.recipient.address, rendered.error().message);
-      context_.record(
-          merge_field_outcome(job, rendered.error().message, DeliveryContext::now_ms()));
+      bounce_unrenderable(batch->jobs.front(), rendered.error());
       ahead_.erase(batch);
     } else {
       batch->jobs.front().message = std::move(rendered.value());
@@ -272,16 +273,19 @@ void SmtpConnection::on_rendered(std::uint64_t id,
 
 bool SmtpConnection::use_rendering(Result<std::shared_ptr<const PreparedMessage>> rendered) {
   if (!rendered) {
-    const DeliveryJob& job = current_.front();
-    spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
-                 job.recipient.address, rendered.error().message);
-    context_.record(merge_field_outcome(job, rendered.error().message, DeliveryContext::now_ms()));
+    bounce_unrenderable(current_.front(), rendered.error());
     current_.clear();
     return false;
   }
   current_.front().message = std::move(rendered.value());
   send_current();
   return true;
+}
+
+void SmtpConnection::bounce_unrenderable(const DeliveryJob& job, const Error& error) {
+  spdlog::warn("campaign {}: recipient {} bounced: {}", job.recipient.campaign_id,
+               job.recipient.address, error.message);
+  context_.record(merge_field_outcome(job, error.message, DeliveryContext::now_ms()));
 }
 
 void SmtpConnection::send_current() {
@@ -310,11 +314,9 @@ void SmtpConnection::prepare_next() {
         ahead_.push_back(std::move(batch));
         continue;
       }
-      const DeliveryJob& job = batch.jobs.front();
-      auto rendered = personalise_message(*job.message, job.recipient.seq, job.recipient.vars_json);
+      auto rendered = render(batch.jobs.front());
       if (!rendered) {
-        context_.record(
-            merge_field_outcome(job, rendered.error().message, DeliveryContext::now_ms()));
+        bounce_unrenderable(batch.jobs.front(), rendered.error());
         continue;
       }
       batch.jobs.front().message = std::move(rendered.value());
@@ -368,11 +370,16 @@ void SmtpConnection::on_transaction_done(const protocol::TransactionResult& resu
   ++(tls_ ? metrics.transactions_tls : metrics.transactions_plain);
   metrics.transaction_duration.observe(std::chrono::steady_clock::now() - transaction_started_);
   record_results(result);
-  if (!ahead_.empty() && ahead_.front().state == AheadState::in_session) {
-    current_ = std::move(ahead_.front().jobs); // the session went on with it
-    ahead_.pop_front();
+  if (take_queued_batch()) // the session went on with it
     transaction_started_ = std::chrono::steady_clock::now();
-  }
+}
+
+bool SmtpConnection::take_queued_batch() {
+  if (ahead_.empty() || ahead_.front().state != AheadState::in_session)
+    return false;
+  current_ = std::move(ahead_.front().jobs);
+  ahead_.pop_front();
+  return true;
 }
 
 void SmtpConnection::record_results(const protocol::TransactionResult& result) {
@@ -422,9 +429,7 @@ void SmtpConnection::on_failed(const protocol::SmtpEvent& event) {
       synthesized.recipients.push_back({event.failure, event.stage});
     record_results(synthesized);
   }
-  if (!ahead_.empty() && ahead_.front().state == AheadState::in_session) {
-    current_ = std::move(ahead_.front().jobs); // queued in the session: it has its result
-    ahead_.pop_front();
+  if (take_queued_batch()) { // queued in the session: the event has its result
     protocol::TransactionResult queued =
         event.queued_result.value_or(protocol::TransactionResult{});
     for (std::size_t i = queued.recipients.size(); i < current_.size(); ++i)

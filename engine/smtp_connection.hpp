@@ -56,14 +56,18 @@ private:
   void on_rendered(std::uint64_t id, Result<std::shared_ptr<const PreparedMessage>> rendered);
   // Sends the rendering (true), or records the recipient as bounced and clears current_ (false).
   bool use_rendering(Result<std::shared_ptr<const PreparedMessage>> rendered);
+  // A recipient whose merge fields cannot be rendered bounces (logged, recorded).
+  void bounce_unrenderable(const DeliveryJob& job, const Error& error);
   void send_current();
-  // With PIPELINING, while current_ is in flight: takes the next batches (kBatchesAhead) and
-  // renders them, then hands the first to the session, which writes its envelope right behind
-  // current_'s body (one write and one round trip per message instead of two). Two ahead, so that
-  // with a long render queue the one after current_ is usually rendered when current_'s 354 comes.
+  // With PIPELINING, while current_ is in flight: takes the next batches (kBatchesAhead, refilled
+  // as a group once all are used, so their renders finish together) and renders them, then hands
+  // the first to the session, which writes its envelope right behind current_'s body (one write
+  // and one round trip per message instead of two).
   void prepare_next();
   void offer_next();
   void return_ahead(); // batches taken ahead and never sent: back to the spool, not an attempt
+  // The batch the session had queued becomes current_ (its results come next); false if none.
+  bool take_queued_batch();
   void on_transaction_done(const protocol::TransactionResult& result);
   void on_failed(const protocol::SmtpEvent& event);
   void start_tls();
