@@ -150,6 +150,7 @@ private:
   // smtp_client_session_transaction.cpp: MAIL / RCPT / DATA / "."
   void refuse_unready(const SmtpTransaction& transaction);
   std::optional<SmtpReply> refusal_before_sending(const SmtpTransaction& t) const;
+  void adopt_transaction(SmtpTransaction transaction);
   void start_transaction(SmtpTransaction transaction);
   void write_queued();
   void send_mail_from(const SmtpTransaction& t);

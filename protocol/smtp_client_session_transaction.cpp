@@ -46,10 +46,17 @@ bool SmtpClientSession::can_queue() const {
          !queued_;
 }
 
-void SmtpClientSession::start_transaction(SmtpTransaction transaction) {
+// The transaction in progress from now on, with a fresh ledger; the caller sets state_/pipelined_.
+void SmtpClientSession::adopt_transaction(SmtpTransaction transaction) {
   recipients_.reset(transaction.recipients.size());
   transaction_ = std::move(transaction);
   body_sent_ = false;
+  mail_accepted_ = false;
+  next_rcpt_ = 0;
+}
+
+void SmtpClientSession::start_transaction(SmtpTransaction transaction) {
+  adopt_transaction(std::move(transaction));
   if (const std::optional<SmtpReply> refusal = refusal_before_sending(*transaction_)) {
     recipients_.finish_unresolved(*refusal, SmtpStage::mail);
     finish_transaction(false);
@@ -66,8 +73,6 @@ void SmtpClientSession::start_transaction(SmtpTransaction transaction) {
   }
   state_ = SmtpClientState::in_transaction;
   pipelined_ = capabilities_.pipelining;
-  mail_accepted_ = false;
-  next_rcpt_ = 0;
   send_mail_from(*transaction_);
   if (!pipelined_)
     return;
@@ -264,13 +269,10 @@ void SmtpClientSession::finish_transaction(bool needs_rset) {
     // Its commands followed the "." (so this ended with the "." reply, needing no RSET): its
     // replies are next in line.
     queued_written_ = false;
-    recipients_.reset(queued_->recipients.size());
-    transaction_ = std::move(queued_);
+    adopt_transaction(std::move(*queued_));
     queued_.reset();
     state_ = SmtpClientState::in_transaction;
     pipelined_ = true;
-    mail_accepted_ = false;
-    next_rcpt_ = 0;
     return;
   }
   if (needs_rset) {
