@@ -150,7 +150,12 @@ std::vector<boost::json::object> VolleySinkProcess::records() const {
   std::vector<boost::json::object> records;
   if (!std::filesystem::exists(record_path()))
     return records;
-  std::istringstream lines(read_file(record_path()));
+  // A record is complete once its newline is written: a last line without one is still being
+  // appended by the running sink (read now, it is half a JSON object) and is left for next time.
+  std::string text = read_file(record_path());
+  const std::size_t last_newline = text.rfind('\n');
+  text.resize(last_newline == std::string::npos ? 0 : last_newline + 1);
+  std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty())
       records.push_back(boost::json::parse(line).as_object());

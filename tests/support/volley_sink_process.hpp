@@ -49,7 +49,7 @@ public:
   std::filesystem::path bodies_dir() const { return dir_ / "bodies"; }
 
   boost::json::object stats() const;                // the stats file (throws if unreadable)
-  std::vector<boost::json::object> records() const; // one object per record line
+  std::vector<boost::json::object> records() const; // one object per complete record line
   std::string body(std::uint64_t n) const;          // bodies/<n>.eml
   std::string output() const { return output_; }    // stdout after the first line (after stop())
   std::string errors() const;                       // stderr so far
